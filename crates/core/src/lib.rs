@@ -1,0 +1,23 @@
+//! Slack's admin API as data.
+//!
+//! A call is data: build a request (a type implementing [`Method`]), turn it into form fields
+//! with [`Method::form`], send those through any transport, and decode the answer with
+//! [`decode`]. Nothing here does IO, so everything is tested with plain `cargo test` and the
+//! same code runs in the browser, the proxy and the simulated Slack.
+
+pub mod catalogue;
+pub mod decode;
+pub mod error;
+pub mod ids;
+pub mod method;
+pub mod methods;
+pub mod pagination;
+pub mod scim;
+pub mod validate;
+pub mod wire;
+
+pub use decode::{decode, decode_envelope};
+pub use error::SlackError;
+pub use ids::{ChannelId, EnterpriseId, InviteRequestId, TeamId, UserId};
+pub use method::{Method, Requirement, Tier};
+pub use wire::{Form, HttpResponse};
