@@ -1,0 +1,63 @@
+//! `slack-sim`: the simulated Slack as an HTTP server on loopback.
+
+use clap::Parser;
+use slack_sim::{fixture, Faults, Sim, SimConfig};
+use std::io::Write;
+use std::net::SocketAddr;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "slack-sim",
+    version,
+    about = "A stateful simulated Slack (Web API at /api/<method>, SCIM v2 at /scim/v2/Users)."
+)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// Users of the Enterprise Grid org (grows the fixture; 100000 works).
+    #[arg(long, default_value_t = fixture::DEFAULT_MEMBERS)]
+    members: usize,
+    /// Multiplies every rate-limit allowance (1.0 = Slack's tiers; tests use a large value).
+    #[arg(long, default_value_t = 1.0)]
+    rate_scale: f64,
+    /// Faults to inject, e.g. 500=0.05,drop=0.02,slow=0.1:2000,malformed=0.02,burst429=0.01
+    /// (see below).
+    #[arg(long, default_value = "none", long_help = faults_help())]
+    faults: Faults,
+    /// Seed of the fixture and of fault injection.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+fn faults_help() -> String {
+    format!("Faults to inject.\n{}", slack_sim::faults::SYNTAX)
+}
+
+fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let sim = Sim::new(SimConfig {
+            members: args.members,
+            rate_scale: args.rate_scale,
+            faults: args.faults,
+            seed: args.seed,
+        });
+        let (listener, addr) = slack_sim::server::bind(args.listen).await?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "listening on http://{addr}")?;
+        writeln!(out, "tokens (fake, sandbox only):")?;
+        for (token, who) in Sim::tokens() {
+            writeln!(out, "  {token:<26} {who}")?;
+        }
+        out.flush()?;
+        drop(out);
+        slack_sim::server::serve(listener, sim, slack_sim::server::shutdown_signal()).await?;
+        eprintln!("slack-sim: shutting down");
+        Ok(())
+    })
+}

@@ -1,0 +1,153 @@
+//! The `slack-sim` HTTP server: the library behind a socket. One `Sim` behind a mutex; the
+//! clock is the system's; `Reply::Drop` closes the connection without an answer.
+
+use crate::{Reply, Request, Sim};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::net::TcpListener;
+
+/// Bodies larger than this are refused with 413.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// The error that makes hyper close a connection without answering.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// Serves `sim` on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    sim: Sim,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let sim = Arc::new(Mutex::new(sim));
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        eprintln!("accept failed: {e}");
+                        continue;
+                    }
+                };
+                let sim = sim.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |req| answer(sim.clone(), req));
+                    // Errors here are dropped connections (ours or the client's).
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            () = &mut shutdown => return Ok(()),
+        }
+    }
+}
+
+async fn answer(
+    sim: Arc<Mutex<Sim>>,
+    req: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
+    let method = req.method().as_str().to_owned();
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes().to_vec(),
+        Err(_) => {
+            return Ok(hyper::Response::builder()
+                .status(413)
+                .body(Full::new(Bytes::from_static(b"Payload Too Large")))
+                .expect("static response"));
+        }
+    };
+    let request = Request {
+        method,
+        path,
+        headers,
+        body,
+    };
+    let reply = {
+        let mut sim = sim.lock().unwrap_or_else(|e| e.into_inner());
+        sim.handle(&request, now_ms())
+    };
+    match reply {
+        Reply::Drop => Err(Dropped),
+        Reply::Answer { response, delay_ms } => {
+            if delay_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            }
+            let mut builder = hyper::Response::builder().status(response.status);
+            for (k, v) in &response.headers {
+                builder = builder.header(k, v);
+            }
+            Ok(builder
+                .body(Full::new(Bytes::from(response.body)))
+                .expect("headers from the sim are valid"))
+        }
+    }
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+/// Binds `addr` and returns the listener with its real address (port 0 picks one).
+pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    Ok((listener, local))
+}
