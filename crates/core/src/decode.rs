@@ -24,14 +24,9 @@ pub fn decode<M: Method>(response: &HttpResponse) -> Result<M::Response, SlackEr
 pub fn decode_envelope<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, SlackError> {
     let status = response.status;
     if status == 429 {
-        let retry_after = response
-            .header("retry-after")
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|s| s.ceil().min(3600.0) as u64)
-            .unwrap_or(1)
-            .max(1);
-        return Err(SlackError::RateLimited { retry_after });
+        return Err(SlackError::RateLimited {
+            retry_after: retry_after(response),
+        });
     }
     let envelope: Result<Envelope, _> = serde_json::from_slice(&response.body);
     if !(200..300).contains(&status) {
@@ -39,10 +34,17 @@ pub fn decode_envelope<T: DeserializeOwned>(response: &HttpResponse) -> Result<T
         if let Ok(Envelope {
             ok: Some(false),
             error: Some(code),
-            ..
+            needed,
+            provided,
+            detail,
         }) = envelope
         {
-            return Err(SlackError::api(code));
+            return Err(SlackError::Api {
+                code,
+                needed,
+                provided,
+                detail: detail.map(detail_text),
+            });
         }
         return Err(SlackError::Http {
             status,
@@ -60,10 +62,7 @@ pub fn decode_envelope<T: DeserializeOwned>(response: &HttpResponse) -> Result<T
             code: envelope.error.unwrap_or_else(|| "unknown_error".into()),
             needed: envelope.needed,
             provided: envelope.provided,
-            detail: envelope.detail.map(|d| match d {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            }),
+            detail: envelope.detail.map(detail_text),
         }),
         None => Err(SlackError::Decode {
             message: "the answer has no \"ok\" field".into(),
@@ -71,7 +70,26 @@ pub fn decode_envelope<T: DeserializeOwned>(response: &HttpResponse) -> Result<T
     }
 }
 
-fn http_reason(status: u16) -> &'static str {
+fn detail_text(detail: serde_json::Value) -> String {
+    match detail {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// Seconds to wait after an HTTP 429: `Retry-After` in seconds, at least 1 and at most an
+/// hour; 1 when the header is missing or not a number.
+pub(crate) fn retry_after(response: &HttpResponse) -> u64 {
+    response
+        .header("retry-after")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| s.ceil().min(3600.0) as u64)
+        .unwrap_or(1)
+        .max(1)
+}
+
+pub(crate) fn http_reason(status: u16) -> &'static str {
     match status {
         400 => "Bad Request",
         401 => "Unauthorized",

@@ -16,8 +16,11 @@ pub mod scim;
 pub mod validate;
 pub mod wire;
 
+pub use catalogue::{explain, explain_code, Explanation};
 pub use decode::{decode, decode_envelope};
 pub use error::SlackError;
 pub use ids::{ChannelId, EnterpriseId, InviteRequestId, TeamId, UserId};
 pub use method::{Method, Requirement, Tier};
+pub use scim::{decode_scim, ScimCall, ScimRequest};
+pub use validate::FieldError;
 pub use wire::{Form, HttpResponse};

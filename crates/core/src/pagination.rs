@@ -98,7 +98,9 @@ mod tests {
             None
         );
         assert_eq!(
-            next_cursor(Some(&ResponseMetadata::with_cursor(Some("dXNlcjpVMDYx".into())))),
+            next_cursor(Some(&ResponseMetadata::with_cursor(Some(
+                "dXNlcjpVMDYx".into()
+            )))),
             Some("dXNlcjpVMDYx")
         );
     }
