@@ -10,13 +10,11 @@ use crate::error::SlackError;
 use crate::methods;
 use crate::scim;
 
-/// `admin.inviteRequests.approve` / `.deny`: no pending request has this ID (wrong ID, or it
-/// was withdrawn or expired). Slack documents no code for this; the sim raises exactly this.
+/// `admin.inviteRequests.approve` / `.deny`: no request has this ID (wrong ID, or it was
+/// withdrawn or expired). Slack documents no code for this; the sim raises exactly this.
 pub const INVITE_REQUEST_NOT_FOUND: &str = "invite_request_not_found";
-/// `admin.inviteRequests.approve` / `.deny`: the request was approved already.
-pub const INVITE_REQUEST_ALREADY_APPROVED: &str = "invite_request_already_approved";
-/// `admin.inviteRequests.approve` / `.deny`: the request was denied already.
-pub const INVITE_REQUEST_ALREADY_DENIED: &str = "invite_request_already_denied";
+/// `admin.inviteRequests.approve` / `.deny`: the request was approved or denied already.
+pub const ALREADY_PROCESSED: &str = "already_processed";
 /// `admin.inviteRequests.*`: an argument is missing or malformed (for example an empty
 /// `invite_request_id`). Slack's generic code for this.
 pub const INVALID_ARGUMENTS: &str = "invalid_arguments";
@@ -223,15 +221,32 @@ const ENTRIES: &[Entry] = &[
     e(INVITE_REQUEST_NOT_FOUND,
       "There is no pending invite request with this ID: it may have been withdrawn, expired, or handled by someone else.",
       "Reload the inbox to see the current requests."),
-    e(INVITE_REQUEST_ALREADY_APPROVED,
-      "This invite request has already been approved, so it cannot be approved or denied again.",
-      "Nothing to do. The approved history shows who approved it."),
-    e(INVITE_REQUEST_ALREADY_DENIED,
-      "This invite request has already been denied, so it cannot be approved or denied again.",
-      "Nothing to do. If the person should join after all, invite them directly."),
+    e(ALREADY_PROCESSED,
+      "This invite request has already been approved or denied, so it cannot be decided again.",
+      "Nothing to do. The approved and denied history shows who decided it and when."),
     e(INVALID_ARGUMENTS,
       "Slack did not accept one of the values sent with this call.",
       "Check the values in the form (IDs, dates, numbers) and try again."),
+
+    // ---- arguments and access (seen from Slack and raised by the sim)
+    e("invalid_limit",
+      "The page size asked for is outside what Slack allows for this list.",
+      "Ask for between 1 and 1000 items per page."),
+    e("limit_required",
+      "This list is too large to fetch in one go, so Slack wants it in pages.",
+      "Fetch the list page by page (the console does this when a page size is set)."),
+    e("invalid_types",
+      "Slack did not accept the kinds of channels asked for.",
+      "Ask for public_channel, private_channel, mpim or im only."),
+    e("team_access_not_granted",
+      "The token has not been granted access to this workspace.",
+      "Pick a workspace the app is installed on, or install the app on the whole org."),
+    e("already_accepted",
+      "This invitation has already been accepted: the person is a member now.",
+      "Nothing to do. Find them under Members."),
+    e("invite_not_found",
+      "There is no pending invitation for this person.",
+      "Send a new invitation instead."),
 
     // ---- errors every method can return (reference)
     e("not_authed",
@@ -505,7 +520,7 @@ fn missing_scope(
             quoted_list(&needed)
         ),
         _ => format!(
-            "The token lacks a permission (scope){for_method}: it needs {}.",
+            "The token lacks a permission (scope){for_method}: one of {}.",
             quoted_list(&needed)
         ),
     };

@@ -381,33 +381,31 @@ struct ScimFailure {
 
 fn scim_failure(body: &[u8]) -> Option<ScimFailure> {
     let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
-    if let Some(errors) = parsed.errors {
-        let first = match errors {
-            OneOrMany::One(e) => Some(e),
-            OneOrMany::Many(list) => list.into_iter().next(),
-        };
-        let (status, detail) = match first {
-            Some(e) => (e.code.as_ref().and_then(status_number), e.description),
-            None => (None, None),
-        };
-        return Some(ScimFailure {
-            status,
-            scim_type: None,
-            detail,
-        });
-    }
     let is_error_schema = parsed
         .schemas
         .iter()
         .any(|s| s.as_str() == Some(SCHEMA_ERROR));
-    if is_error_schema {
-        return Some(ScimFailure {
-            status: parsed.status.as_ref().and_then(status_number),
-            scim_type: parsed.scim_type,
-            detail: parsed.detail,
-        });
+    let slack = parsed.errors.map(|errors| match errors {
+        OneOrMany::One(e) => Some(e),
+        OneOrMany::Many(list) => list.into_iter().next(),
+    });
+    if slack.is_none() && !is_error_schema {
+        return None;
     }
-    None
+    // Bodies may carry both shapes (the sim's do): prefer RFC 7644's fields, fill from Slack's.
+    let (slack_status, slack_detail) = match slack.flatten() {
+        Some(e) => (e.code.as_ref().and_then(status_number), e.description),
+        None => (None, None),
+    };
+    Some(ScimFailure {
+        status: parsed
+            .status
+            .as_ref()
+            .and_then(status_number)
+            .or(slack_status),
+        scim_type: parsed.scim_type,
+        detail: parsed.detail.or(slack_detail),
+    })
 }
 
 fn scim_code(status: u16, scim_type: Option<&str>, detail: Option<&str>) -> &'static str {
@@ -708,6 +706,16 @@ mod tests {
             r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404","detail":"no such user"}"#,
         )));
         assert_eq!(code, SCIM_NOT_FOUND);
+    }
+
+    #[test]
+    fn bodies_with_both_shapes_keep_the_scim_type() {
+        let (code, detail) = code_of(decode_scim(&answer(
+            400,
+            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","detail":"userName ana is taken","scimType":"uniqueness","Errors":{"code":400,"description":"userName ana is taken"}}"#,
+        )));
+        assert_eq!(code, SCIM_CONFLICT);
+        assert_eq!(detail.as_deref(), Some("userName ana is taken"));
     }
 
     #[test]

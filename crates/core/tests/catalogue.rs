@@ -255,8 +255,7 @@ fn this_crates_own_codes_have_entries() {
 fn invite_request_and_scim_codes_have_entries() {
     for code in [
         catalogue::INVITE_REQUEST_NOT_FOUND,
-        catalogue::INVITE_REQUEST_ALREADY_APPROVED,
-        catalogue::INVITE_REQUEST_ALREADY_DENIED,
+        catalogue::ALREADY_PROCESSED,
         catalogue::INVALID_ARGUMENTS,
         catalogue::TEAM_ID_REQUIRED_FOR_ENTERPRISE,
         scim::SCIM_INVALID_REQUEST,
