@@ -264,12 +264,12 @@ fn resume(cursor_text: Option<&str>, kind: &str) -> Result<Option<String>, Refus
 
 /// One page of `map` after `after`, keeping items that pass `keep`; the cursor of the next
 /// page when another matching item follows.
-fn page<'a, K: Ord + Clone, V>(
-    map: &'a BTreeMap<K, V>,
+fn page<K: Ord + Clone, V>(
+    map: &BTreeMap<K, V>,
     after: Option<K>,
     limit: usize,
     keep: impl Fn(&V) -> bool,
-) -> (Vec<&'a V>, Option<K>) {
+) -> (Vec<&V>, Option<K>) {
     let start = match after {
         Some(k) => Bound::Excluded(k),
         None => Bound::Unbounded,

@@ -42,8 +42,21 @@ pub enum BodyKind {
     Json,
 }
 
-/// The arguments of a call: query string plus body. `Err` is Slack's refusal of the body.
+/// The arguments of a call: query string plus body; a name given twice keeps its last value
+/// (the body's over the query's). `Err` is Slack's refusal of the body.
 pub fn arguments(request: &Request) -> Result<(Form, BodyKind), Refusal> {
+    let (form, kind) = raw_arguments(request)?;
+    let mut last: Vec<(String, String)> = Vec::with_capacity(form.0.len());
+    for (k, v) in form.0.into_iter().rev() {
+        if !last.iter().any(|(seen, _)| seen == &k) {
+            last.push((k, v));
+        }
+    }
+    last.reverse();
+    Ok((Form(last), kind))
+}
+
+fn raw_arguments(request: &Request) -> Result<(Form, BodyKind), Refusal> {
     let (_, query) = split_path(&request.path);
     let mut form = Form::parse(query);
     if request.method.eq_ignore_ascii_case("GET") || request.body.is_empty() {

@@ -5,7 +5,7 @@
 //! object, which the official SDK reads.
 
 use crate::auth::{self, TokenKind};
-use crate::http::{bearer, header, split_path};
+use crate::http::{bearer, split_path};
 use crate::rate::RateLimiter;
 use crate::state::{Plan, Role, State, Tenant, User};
 use crate::Request;
@@ -189,7 +189,7 @@ fn parse_filter(text: &str) -> Option<Filter> {
 }
 
 impl Filter {
-    fn field<'a>(&self, u: &'a User) -> Option<String> {
+    fn field(&self, u: &User) -> Option<String> {
         Some(match self.attribute.as_str() {
             "username" => u.username.clone(),
             "emails" | "emails.value" | "email" => u.email.clone(),
@@ -458,11 +458,6 @@ fn update(tenant: &mut Tenant, request: &Request, id: &str, now: i64) -> HttpRes
         }
     }
     scim_json(200, &resource_of(&tenant.users[&uid]))
-}
-
-/// Whether a SCIM request carries JSON (for callers that check).
-pub fn is_json(request: &Request) -> bool {
-    header(request, "content-type").is_some_and(|c| c.contains("json"))
 }
 
 #[cfg(test)]

@@ -1,0 +1,332 @@
+//! admin.inviteRequests.*: list, approve, deny, history, pagination.
+
+mod common;
+use common::*;
+use slack_admin_core::methods::admin_invite_requests::{
+    AdminInviteRequestsApprovedList, InviteType,
+};
+use slack_sim::fixture::{ids, HQ, LABS, OPS};
+use slack_sim::state::requests::NewRequest;
+use slack_sim::Request;
+
+#[test]
+fn approve_moves_a_request_to_the_approved_list_as_an_invitation() {
+    let mut s = sim();
+    let pending = walk(
+        &mut s,
+        "admin.inviteRequests.list",
+        ADMIN,
+        "invite_requests",
+        &[],
+        100,
+    );
+    let approved_before = walk(
+        &mut s,
+        "admin.inviteRequests.approved.list",
+        ADMIN,
+        "approved_requests",
+        &[],
+        100,
+    )
+    .len();
+    let id = ids::PENDING_REQUEST;
+    assert_ok(&call(
+        &mut s,
+        "admin.inviteRequests.approve",
+        ADMIN,
+        &[("invite_request_id", id), ("team_id", HQ)],
+    ));
+    let after = walk(
+        &mut s,
+        "admin.inviteRequests.list",
+        ADMIN,
+        "invite_requests",
+        &[],
+        100,
+    );
+    assert_eq!(after.len(), pending.len() - 1);
+    assert!(after.iter().all(|r| r["id"] != id));
+    let r = answer(
+        &mut s,
+        &Request::form(
+            "admin.inviteRequests.approved.list",
+            ADMIN,
+            &[("limit", "1000")],
+        ),
+        T0,
+    );
+    let approved = slack_admin_core::decode::<AdminInviteRequestsApprovedList>(&r)
+        .unwrap()
+        .approved_requests;
+    assert_eq!(approved.len(), approved_before + 1);
+    let last = approved.last().unwrap();
+    assert_eq!(last.invite_request.id.as_str(), id);
+    assert_eq!(last.approved_by.actor_id.as_str(), ids::ORG_ADMIN);
+    let invite = last.invite.as_ref().unwrap();
+    assert_eq!(invite.email, "maria.silva@northwind.example");
+    // It is an invitation now.
+    let v = call(
+        &mut s,
+        "admin.users.invite",
+        ADMIN,
+        &[
+            ("team_id", HQ),
+            ("email", "maria.silva@northwind.example"),
+            ("channel_ids", ids::HQ_GENERAL),
+        ],
+    );
+    assert_eq!(error(&v), "already_in_team_invited_user");
+    // Deciding again.
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.approve",
+            ADMIN,
+            &[("invite_request_id", id)]
+        )),
+        "already_processed"
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.deny",
+            ADMIN,
+            &[("invite_request_id", id)]
+        )),
+        "already_processed"
+    );
+}
+
+#[test]
+fn deny_moves_a_request_to_the_denied_list() {
+    let mut s = sim();
+    let id = "Ir0000003";
+    let before = walk(
+        &mut s,
+        "admin.inviteRequests.denied.list",
+        ADMIN,
+        "denied_requests",
+        &[],
+        100,
+    )
+    .len();
+    assert_ok(&call(
+        &mut s,
+        "admin.inviteRequests.deny",
+        OWNER,
+        &[("invite_request_id", id), ("team_id", OPS)],
+    ));
+    let denied = walk(
+        &mut s,
+        "admin.inviteRequests.denied.list",
+        ADMIN,
+        "denied_requests",
+        &[("team_id", OPS)],
+        100,
+    );
+    assert!(denied.iter().any(
+        |d| d["invite_request"]["id"] == id && d["denied_by"]["actor_id"] == ids::PRIMARY_OWNER
+    ));
+    assert_eq!(
+        walk(
+            &mut s,
+            "admin.inviteRequests.denied.list",
+            ADMIN,
+            "denied_requests",
+            &[],
+            100
+        )
+        .len(),
+        before + 1
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.deny",
+            OWNER,
+            &[("invite_request_id", id)]
+        )),
+        "already_processed"
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.approve",
+            OWNER,
+            &[("invite_request_id", id)]
+        )),
+        "already_processed"
+    );
+}
+
+#[test]
+fn request_errors() {
+    let mut s = sim();
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.approve",
+            ADMIN,
+            &[("invite_request_id", "Ir9999999")]
+        )),
+        "invite_request_not_found"
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.approve",
+            ADMIN,
+            &[("invite_request_id", "nonsense")]
+        )),
+        "invite_request_not_found"
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.approve",
+            ADMIN,
+            &[
+                ("invite_request_id", ids::PENDING_REQUEST),
+                ("team_id", OPS)
+            ]
+        )),
+        "invite_request_not_found"
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.approve",
+            ADMIN,
+            &[
+                ("invite_request_id", ids::PENDING_REQUEST),
+                ("team_id", "T0NOPE")
+            ]
+        )),
+        "team_not_found"
+    );
+    assert_eq!(
+        error(&call(&mut s, "admin.inviteRequests.approve", ADMIN, &[])),
+        "invalid_arguments"
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.list",
+            ADMIN,
+            &[("limit", "0")]
+        )),
+        "invalid_limit"
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.list",
+            ADMIN,
+            &[("limit", "1001")]
+        )),
+        "invalid_limit"
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.list",
+            ADMIN,
+            &[("cursor", "dXNlcjpXMQ==")]
+        )),
+        "invalid_cursor"
+    );
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.teams.list",
+            ADMIN,
+            &[("limit", "101")]
+        )),
+        "invalid_limit"
+    );
+    assert_eq!(
+        error(&call(&mut s, "admin.inviteRequests.list", MEMBER, &[])),
+        "missing_scope"
+    );
+    // The address already has an account: the invitation fails and the request stays.
+    let id = "Ir0000007";
+    assert_eq!(
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.approve",
+            ADMIN,
+            &[("invite_request_id", id)]
+        )),
+        "failed_to_send_invite"
+    );
+    assert_ok(&call(
+        &mut s,
+        "admin.inviteRequests.deny",
+        ADMIN,
+        &[("invite_request_id", id)],
+    ));
+}
+
+#[test]
+fn new_requests_arrive_and_pages_see_each_once() {
+    let mut s = sim();
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    let mut n = 0;
+    loop {
+        let mut f = vec![("limit", "2"), ("team_id", HQ)];
+        if !cursor.is_empty() {
+            f.push(("cursor", &cursor));
+        }
+        let v = call(&mut s, "admin.inviteRequests.list", ADMIN, &f);
+        seen.extend(
+            v["invite_requests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_owned()),
+        );
+        if n < 3 {
+            s.add_invite_request(
+                NewRequest {
+                    team: HQ.into(),
+                    email: format!("arrival{n}@example.org"),
+                    real_name: "Arrival".into(),
+                    invite_type: InviteType::Restricted,
+                    channel_ids: vec![ids::HQ_GENERAL.into()],
+                    requester: ids::MEMBER.into(),
+                    reason: "testing".into(),
+                },
+                T0,
+            )
+            .unwrap();
+            n += 1;
+        }
+        cursor = v["response_metadata"]["next_cursor"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if cursor.is_empty() {
+            break;
+        }
+    }
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "no request twice");
+    assert!(
+        seen.iter().filter(|id| id.as_str() > "Ir0000018").count() == 3,
+        "the new ones too: {seen:?}"
+    );
+    // Through the sim endpoint.
+    let r = answer(&mut s, &Request { method: "POST".into(), path: "/sim/invite_request".into(), headers: vec![("content-type".into(), "application/json".into())], body: br#"{"team_id":"T07NW4LAB","email":"live@example.org","reason":"live","invite_type":"restricted","channel_ids":"C07A30001"}"#.to_vec() }, T0);
+    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v["invite_request"]["team"]["id"], LABS);
+    let labs = walk(
+        &mut s,
+        "admin.inviteRequests.list",
+        ADMIN,
+        "invite_requests",
+        &[("team_id", LABS)],
+        100,
+    );
+    assert!(labs.iter().any(|r| r["email"] == "live@example.org"));
+}

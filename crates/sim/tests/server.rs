@@ -1,0 +1,116 @@
+//! The `slack-sim` binary: prints where it listens, serves HTTP, drops connections on demand,
+//! stops on SIGTERM.
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Server {
+    child: Child,
+    addr: String,
+    tokens: Vec<String>,
+}
+
+fn start(args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_slack-sim"))
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .expect(&first)
+        .to_owned();
+    let tokens = lines
+        .take(7)
+        .map(|l| l.unwrap())
+        .filter_map(|l| {
+            l.split_whitespace()
+                .next()
+                .filter(|t| t.starts_with("xox"))
+                .map(str::to_owned)
+        })
+        .collect();
+    Server {
+        child,
+        addr,
+        tokens,
+    }
+}
+
+fn raw(addr: &str, request: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+fn stop(mut server: Server) {
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "clean exit on SIGTERM: {status}");
+}
+
+#[test]
+fn serves_the_web_api_and_stops_on_sigterm() {
+    let server = start(&[]);
+    assert_eq!(server.tokens.len(), 6, "{:?}", server.tokens);
+    let body = "token=xoxp-sandbox-org-admin";
+    let answer = raw(
+        &server.addr,
+        &format!(
+            "POST /api/auth.test HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"user_id\":\"W0A1C0002\""), "{answer}");
+    assert!(answer
+        .to_ascii_lowercase()
+        .contains("x-oauth-scopes: admin.users:read"));
+    stop(server);
+}
+
+#[test]
+fn a_dropped_connection_gets_no_answer() {
+    let server = start(&["--faults", "drop=1", "--seed", "3"]);
+    let answer = raw(
+        &server.addr,
+        "GET /api/auth.test?token=xoxp-sandbox-org-admin HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    assert_eq!(answer, "");
+    stop(server);
+}
+
+#[test]
+fn help_documents_the_faults() {
+    let out = Command::new(env!("CARGO_BIN_EXE_slack-sim"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for word in [
+        "--faults",
+        "burst429",
+        "malformed",
+        "slow=R[:MS]",
+        "--rate-scale",
+        "--members",
+        "--seed",
+    ] {
+        assert!(text.contains(word), "{word} in:\n{text}");
+    }
+}
