@@ -10,6 +10,7 @@ use crate::rate::RateLimiter;
 use crate::state::{Plan, Role, State, Tenant, User};
 use crate::Request;
 use serde_json::{json, Map, Value};
+use slack_admin_core::scim::ScimUserCreate;
 use slack_admin_core::{Form, HttpResponse, UserId};
 
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -175,10 +176,10 @@ fn parse_filter(text: &str) -> Option<Filter> {
     let (attribute, rest) = text.split_once(char::is_whitespace)?;
     let (op, value) = rest.trim().split_once(char::is_whitespace)?;
     let value = value.trim();
-    let value = if let Some(v) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-        v.to_owned()
-    } else {
-        value.to_owned()
+    let value = match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        // Quotes and backslashes inside are escaped (`slack_admin_core::scim::eq_filter`).
+        Some(v) => v.replace("\\\"", "\"").replace("\\\\", "\\"),
+        None => value.to_owned(),
     };
     let op = op.to_ascii_lowercase();
     matches!(op.as_str(), "eq" | "co" | "sw").then(|| Filter {
@@ -293,29 +294,22 @@ fn body_object(request: &Request) -> Result<Map<String, Value>, HttpResponse> {
     }
 }
 
-fn primary_email(body: &Map<String, Value>) -> Option<String> {
-    let emails = body.get("emails")?.as_array()?;
-    let pick = emails
-        .iter()
-        .find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))
-        .or_else(|| emails.first())?;
-    pick.get("value")?.as_str().map(|s| s.trim().to_owned())
-}
-
 fn create(tenant: &mut Tenant, request: &Request, now: i64) -> HttpResponse {
-    let body = match body_object(request) {
+    let body: ScimUserCreate = match serde_json::from_slice(&request.body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(e) => return error(400, &format!("invalid user: {e}"), Some("invalidValue")),
     };
-    let Some(user_name) = body
-        .get("userName")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    else {
+    let user_name = body.user_name.trim();
+    if user_name.is_empty() {
         return error(400, "userName is required", Some("invalidValue"));
-    };
-    let Some(email) = primary_email(&body) else {
+    }
+    let Some(email) = body
+        .emails
+        .iter()
+        .find(|e| e.primary == Some(true))
+        .or_else(|| body.emails.first())
+        .map(|e| e.value.trim().to_owned())
+    else {
         return error(400, "at least one email is required", Some("invalidValue"));
     };
     if !crate::state::invites::email_is_valid(&email) {
@@ -331,22 +325,10 @@ fn create(tenant: &mut Tenant, request: &Request, now: i64) -> HttpResponse {
     {
         return error(409, "username_taken", Some("uniqueness"));
     }
-    let name = body.get("name");
-    let given = name
-        .and_then(|n| n.get("givenName"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    let family = name
-        .and_then(|n| n.get("familyName"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    let display = body
-        .get("displayName")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .unwrap_or_else(|| given.clone());
+    let name = body.name.clone().unwrap_or_default();
+    let given = name.given_name.unwrap_or_default();
+    let family = name.family_name.unwrap_or_default();
+    let display = body.display_name.clone().unwrap_or_else(|| given.clone());
     let real_name = [given.as_str(), family.as_str()]
         .iter()
         .filter(|s| !s.is_empty())
@@ -355,7 +337,7 @@ fn create(tenant: &mut Tenant, request: &Request, now: i64) -> HttpResponse {
         .join(" ");
     let team = tenant.teams[0].clone();
     let id = tenant.next_user_id();
-    let active = body.get("active").and_then(Value::as_bool).unwrap_or(true);
+    let active = body.active.unwrap_or(true);
     let user = User {
         id: id.clone(),
         email,

@@ -175,9 +175,83 @@ fn scim_errors() {
         "Users",
         Some(LEGACY_SSO),
         Some(
-            json!({"userName": "full.member", "emails": [{"value": "full.member@fjordanalytics.example"}]}),
+            json!({"schemas": [slack_sim::scim::USER_SCHEMA], "userName": "full.member", "emails": [{"value": "full.member@fjordanalytics.example"}]}),
         ),
     );
     assert_eq!(status, 201);
     assert!(v["id"].as_str().unwrap().starts_with('U'));
+}
+
+#[test]
+fn core_scim_calls_are_answered_and_decoded() {
+    use slack_admin_core::scim::*;
+    use slack_admin_core::HttpResponse;
+    let mut s = sim();
+    let send = |s: &mut slack_sim::Sim, call: &dyn Fn() -> ScimRequest| -> HttpResponse {
+        let r = call();
+        answer(
+            s,
+            &Request {
+                method: r.method.into(),
+                path: format!("/scim/v2/{}", r.path),
+                headers: vec![
+                    ("authorization".into(), format!("Bearer {ADMIN}")),
+                    ("content-type".into(), "application/scim+json".into()),
+                ],
+                body: r.body.unwrap_or_default(),
+            },
+            T0,
+        )
+    };
+    let create = ScimUserCreate::new("core.user", "core.user@northwind.example")
+        .unwrap()
+        .with_name("Core", "User \"Quoted\"");
+    let created: ScimUser = decode_scim(&send(&mut s, &|| create.request())).unwrap();
+    assert_eq!(created.email(), Some("core.user@northwind.example"));
+    let conflict = decode_scim::<ScimUser>(&send(&mut s, &|| create.request())).unwrap_err();
+    assert_eq!(conflict.code(), SCIM_CONFLICT);
+    let list = ScimUserList {
+        start_index: Some(1),
+        count: Some(5),
+        filter: Some(eq_filter("userName", "core.user")),
+    };
+    let page: ScimListResponse = decode_scim(&send(&mut s, &|| list.request())).unwrap();
+    assert_eq!(page.resources.len(), 1);
+    assert_eq!(page.resources[0].id, created.id);
+    let quoted = ScimUserList {
+        filter: Some(eq_filter("displayName", "a \"b\" \\ c")),
+        ..ScimUserList::default()
+    };
+    let none: ScimListResponse = decode_scim(&send(&mut s, &|| quoted.request())).unwrap();
+    assert_eq!(none.total_results, 0);
+    let id = created.id.clone();
+    let () = decode_scim(&send(&mut s, &|| {
+        ScimUserDeactivate { id: id.clone() }.request()
+    }))
+    .unwrap();
+    let back: ScimUser = decode_scim(&send(&mut s, &|| {
+        ScimUserSetActive {
+            id: id.clone(),
+            active: true,
+        }
+        .request()
+    }))
+    .unwrap();
+    assert!(back.active);
+    // Every page to the end, by startIndex.
+    let mut start = Some(1);
+    let mut seen = 0;
+    let mut total = 0;
+    while let Some(i) = start {
+        let list = ScimUserList {
+            start_index: Some(i),
+            count: Some(100),
+            filter: None,
+        };
+        let page: ScimListResponse = decode_scim(&send(&mut s, &|| list.request())).unwrap();
+        seen += page.resources.len();
+        total = page.total_results as usize;
+        start = page.next_start_index();
+    }
+    assert_eq!(seen, total);
 }

@@ -24,31 +24,10 @@ pub struct NewInvitation {
     pub guest_expiration_ts: Option<i64>,
 }
 
-/// Whether Slack would take this address. Uses the rules of `slack-admin-core`'s validation
-/// where present; Slack refuses things like `qwe`.
+/// Whether Slack would take this address: the rules of `slack_admin_core::validate::email`,
+/// so the console and the sim agree (Slack refuses things like `qwe`).
 pub fn email_is_valid(email: &str) -> bool {
-    let email = email.trim();
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
-    !local.is_empty()
-        && local.len() <= 64
-        && email.len() <= 254
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b))
-        && domain.contains('.')
-        && domain.split('.').all(label_ok)
-        && domain.rsplit('.').next().is_some_and(|tld| tld.len() >= 2)
+    slack_admin_core::validate::email(email).is_ok()
 }
 
 /// When the sim accepts an invitation on the invitee's behalf: six in ten invitees sign up
@@ -361,7 +340,7 @@ mod tests {
             assert!(email_is_valid(ok), "{ok}");
         }
         for bad in [
-            "qwe", "", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b..co", ".a@b.co", "a@b.c",
+            "qwe", "", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b..co", ".a@b.co", "a@@b.co",
         ] {
             assert!(!email_is_valid(bad), "{bad}");
         }
