@@ -1,6 +1,6 @@
 //! The `slack-sim` binary: prints where it listens, serves HTTP, drops connections on demand,
 //! stops on SIGTERM.
-#![cfg(unix)]
+#![cfg(all(unix, feature = "server"))]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
