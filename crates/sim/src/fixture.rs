@@ -647,7 +647,7 @@ const FJORD_CHANNELS: &[(&str, bool, bool)] = &[
 /// Builds the whole sandbox.
 pub fn build(seed: u64, members: usize) -> State {
     let mut rng = Rng::new(seed);
-    let grid = build_grid(&mut rng, members.max(30), seed);
+    let grid = build_grid(&mut rng, members.max(30));
     let bakery = build_standalone(
         &mut rng,
         Team {
@@ -756,7 +756,7 @@ fn add_channels(
     }
 }
 
-fn build_grid(rng: &mut Rng, members: usize, seed: u64) -> Tenant {
+fn build_grid(rng: &mut Rng, members: usize) -> Tenant {
     let mut t = Tenant::new(
         Some(Enterprise {
             id: EnterpriseId::new(ORG_ID),
@@ -807,7 +807,7 @@ fn build_grid(rng: &mut Rng, members: usize, seed: u64) -> Tenant {
     add_channels(&mut t, HQ, 0x07A1_0000, HQ_CHANNELS, rng);
     add_channels(&mut t, OPS, 0x07A2_0000, OPS_CHANNELS, rng);
     add_channels(&mut t, LABS, 0x07A3_0000, LABS_CHANNELS, rng);
-    add_grid_invitations(&mut t, seed);
+    add_grid_invitations(&mut t);
     add_grid_requests(&mut t);
     t
 }
@@ -936,107 +936,112 @@ fn build_standalone(
     t
 }
 
-fn invitation(
-    id: u64,
-    team: &str,
-    email: &str,
-    invite_type: InviteType,
-    channels: &[&str],
-    inviter: &str,
-    days_ago: f64,
-) -> Invitation {
-    Invitation {
-        id: format!("I{:08X}", 0x0B00_0000 + id),
-        team_id: TeamId::new(team),
-        email: email.into(),
-        invite_type,
-        channel_ids: channels.iter().map(|c| ChannelId::new(*c)).collect(),
-        inviter_id: Some(UserId::new(inviter)),
-        real_name: None,
-        guest_expiration_ts: None,
-        date_created: FIXTURE_NOW - (days_ago * DAY as f64) as i64,
-        date_resent: None,
-        accept_at: None,
-        state: InviteState::Pending,
+/// A pending invitation of the fixture: (team, email, type, channels, inviter, days ago).
+type Sent = (
+    &'static str,
+    &'static str,
+    InviteType,
+    &'static [&'static str],
+    &'static str,
+    f64,
+);
+
+fn add_invitations(t: &mut Tenant, list: &[Sent]) {
+    for &(team, email, invite_type, channels, inviter, days_ago) in list {
+        let key = t.new_invitation_key();
+        let invitation = Invitation {
+            id: format!("I{:08X}", 0x0B00_0000 + key),
+            team_id: TeamId::new(team),
+            email: email.into(),
+            invite_type,
+            channel_ids: channels.iter().map(|c| ChannelId::new(*c)).collect(),
+            inviter_id: Some(UserId::new(inviter)),
+            real_name: None,
+            guest_expiration_ts: None,
+            date_created: FIXTURE_NOW - (days_ago * DAY as f64) as i64,
+            date_resent: None,
+            accept_at: None,
+            state: InviteState::Pending,
+        };
+        t.insert_invitation(key, invitation);
     }
 }
 
-fn add_grid_invitations(t: &mut Tenant, _seed: u64) {
-    let list = [
-        invitation(
-            0,
-            HQ,
-            emails::INVITED,
-            InviteType::FullMember,
-            &[ids::HQ_GENERAL],
-            ids::ORG_ADMIN,
-            3.0,
-        ),
-        invitation(
-            0,
-            HQ,
-            "sofia.rossi@partner.example",
-            InviteType::Restricted,
-            &["C07A10011"],
-            ids::ORG_ADMIN,
-            1.0,
-        ),
-        invitation(
-            0,
-            OPS,
-            "liam.oconnor@northwind.example",
-            InviteType::FullMember,
-            &[ids::OPS_GENERAL],
-            ids::OWNER,
-            0.1,
-        ),
-        invitation(
-            0,
-            LABS,
-            "yuki.sato@uni-research.example",
-            InviteType::UltraRestricted,
-            &["C07A3000F"],
-            ids::WORKSPACE_OWNER,
-            6.0,
-        ),
-    ];
-    for mut inv in list {
-        let key = t.new_invitation_key();
-        inv.id = format!("I{:08X}", 0x0B00_0000 + key);
-        t.insert_invitation(key, inv);
-    }
+fn add_grid_invitations(t: &mut Tenant) {
+    use InviteType::*;
+    add_invitations(
+        t,
+        &[
+            (
+                HQ,
+                emails::INVITED,
+                FullMember,
+                &[ids::HQ_GENERAL],
+                ids::ORG_ADMIN,
+                3.0,
+            ),
+            (
+                HQ,
+                "sofia.rossi@partner.example",
+                Restricted,
+                &["C07A10011"],
+                ids::ORG_ADMIN,
+                1.0,
+            ),
+            (
+                OPS,
+                "liam.oconnor@northwind.example",
+                FullMember,
+                &[ids::OPS_GENERAL],
+                ids::OWNER,
+                0.1,
+            ),
+            (
+                LABS,
+                "yuki.sato@uni-research.example",
+                UltraRestricted,
+                &["C07A3000F"],
+                ids::WORKSPACE_OWNER,
+                6.0,
+            ),
+        ],
+    );
 }
 
 fn add_standalone_invitations(state: &mut State) {
-    let bakery = &mut state.tenants[BAKERY_TENANT];
-    for (email, days) in [
-        (emails::BAKERY_INVITED, 3.0),
-        (emails::BAKERY_INVITED_RECENTLY, 10.0 / 1440.0),
-    ] {
-        let key = bakery.new_invitation_key();
-        let inv = invitation(
-            key,
-            BAKERY,
-            email,
-            InviteType::FullMember,
-            &[ids::BAKERY_GENERAL],
-            ids::BAKERY_ADMIN,
-            days,
-        );
-        bakery.insert_invitation(key, inv);
-    }
-    let fjord = &mut state.tenants[FJORD_TENANT];
-    let key = fjord.new_invitation_key();
-    let inv = invitation(
-        key,
-        FJORD,
-        "guest.analyst@client.example",
-        InviteType::Restricted,
-        &["C05C10005"],
-        ids::FJORD_ADMIN,
-        2.0,
+    use InviteType::*;
+    add_invitations(
+        &mut state.tenants[BAKERY_TENANT],
+        &[
+            (
+                BAKERY,
+                emails::BAKERY_INVITED,
+                FullMember,
+                &[ids::BAKERY_GENERAL],
+                ids::BAKERY_ADMIN,
+                3.0,
+            ),
+            (
+                BAKERY,
+                emails::BAKERY_INVITED_RECENTLY,
+                FullMember,
+                &[ids::BAKERY_GENERAL],
+                ids::BAKERY_ADMIN,
+                10.0 / 1440.0,
+            ),
+        ],
     );
-    fjord.insert_invitation(key, inv);
+    add_invitations(
+        &mut state.tenants[FJORD_TENANT],
+        &[(
+            FJORD,
+            "guest.analyst@client.example",
+            Restricted,
+            &["C05C10005"],
+            ids::FJORD_ADMIN,
+            2.0,
+        )],
+    );
 }
 
 struct Req {

@@ -190,6 +190,22 @@ fn parse_filter(text: &str) -> Option<Filter> {
 }
 
 impl Filter {
+    /// The attributes a filter may name (lower-cased).
+    const ATTRIBUTES: &'static [&'static str] = &[
+        "username",
+        "emails",
+        "emails.value",
+        "email",
+        "displayname",
+        "id",
+        "active",
+        "externalid",
+    ];
+
+    fn valid(&self) -> bool {
+        Self::ATTRIBUTES.contains(&self.attribute.as_str())
+    }
+
     fn field(&self, u: &User) -> Option<String> {
         Some(match self.attribute.as_str() {
             "username" => u.username.clone(),
@@ -200,30 +216,6 @@ impl Filter {
             "externalid" => String::new(),
             _ => return None,
         })
-    }
-
-    fn valid(&self) -> bool {
-        self.field(&User {
-            id: UserId::default(),
-            email: String::new(),
-            username: String::new(),
-            real_name: String::new(),
-            display_name: String::new(),
-            first_name: String::new(),
-            last_name: String::new(),
-            role: Role::Regular,
-            org_level: false,
-            is_bot: false,
-            bot_id: None,
-            workspaces: Vec::new(),
-            active: true,
-            date_created: 0,
-            deactivated_ts: None,
-            expiration_ts: None,
-            has_2fa: false,
-            has_sso: false,
-        })
-        .is_some()
     }
 
     fn matches(&self, u: &User) -> bool {
