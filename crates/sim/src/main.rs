@@ -47,6 +47,7 @@ fn main() -> std::io::Result<()> {
             faults: args.faults,
             seed: args.seed,
         });
+        let shutdown = slack_sim::server::shutdown_signal()?;
         let (listener, addr) = slack_sim::server::bind(args.listen).await?;
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on http://{addr}")?;
@@ -56,7 +57,7 @@ fn main() -> std::io::Result<()> {
         }
         out.flush()?;
         drop(out);
-        slack_sim::server::serve(listener, sim, slack_sim::server::shutdown_signal()).await?;
+        slack_sim::server::serve(listener, sim, shutdown).await?;
         eprintln!("slack-sim: shutting down");
         Ok(())
     })

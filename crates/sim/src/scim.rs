@@ -13,10 +13,10 @@ use serde_json::{json, Map, Value};
 use slack_admin_core::scim::ScimUserCreate;
 use slack_admin_core::{Form, HttpResponse, UserId};
 
-pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub use slack_admin_core::scim::{
+    SCHEMA_ERROR as ERROR_SCHEMA, SCHEMA_LIST_RESPONSE as LIST_SCHEMA, SCHEMA_USER as USER_SCHEMA,
+};
 pub const ENTERPRISE_SCHEMA: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-pub const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-pub const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 const BASE: &str = "https://api.slack.com/scim/v2/";
 
 /// A SCIM error answer.
@@ -116,25 +116,15 @@ fn visible<'a>(tenant: &'a Tenant, id: &str) -> Option<&'a User> {
     tenant.user(&UserId::new(id)).filter(|u| !u.is_bot)
 }
 
-/// Seconds since the epoch as `2024-03-01T12:00:00Z`.
+/// Seconds since the epoch as `2024-03-01T12:00:00Z` (core's `validate::utc` does the
+/// calendar; this adds seconds and RFC 3339's shape).
 pub fn iso8601(ts: i64) -> String {
-    let days = ts.div_euclid(86_400);
-    let secs = ts.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let text = slack_admin_core::validate::utc(ts); // "2024-03-01 12:00 UTC"
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
+        "{}T{}:{:02}Z",
+        &text[..10],
+        &text[11..16],
+        ts.rem_euclid(60)
     )
 }
 

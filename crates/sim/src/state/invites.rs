@@ -6,6 +6,7 @@ use crate::prng;
 use slack_admin_core::methods::admin_invite_requests::InviteType;
 use slack_admin_core::methods::admin_users::AdminUsersInvite;
 use slack_admin_core::methods::users::UsersAdminInvite;
+use slack_admin_core::validate;
 use slack_admin_core::{ChannelId, TeamId, UserId};
 
 /// `users.admin.invite` with `resend=true` within this many seconds of the last email:
@@ -27,7 +28,7 @@ pub struct NewInvitation {
 /// Whether Slack would take this address: the rules of `slack_admin_core::validate::email`,
 /// so the console and the sim agree (Slack refuses things like `qwe`).
 pub fn email_is_valid(email: &str) -> bool {
-    slack_admin_core::validate::email(email).is_ok()
+    validate::email(email).is_ok()
 }
 
 /// When the sim accepts an invitation on the invitee's behalf: six in ten invitees sign up
@@ -99,22 +100,15 @@ impl Tenant {
         let expiration = match req.guest_expiration_ts.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(text) => match text.parse::<f64>() {
-                Ok(ts)
-                    if ts.is_finite()
-                        && ts as i64 > now
-                        && invite_type != InviteType::FullMember =>
-                {
-                    Some(ts as i64)
-                }
+                Ok(ts) if ts.is_finite() && invite_type != InviteType::FullMember => Some(
+                    validate::expiration(ts as i64, now)
+                        .map_err(|_| "failed_to_validate_expiration")?,
+                ),
                 _ => return Err("failed_to_validate_expiration"),
             },
         };
-        if req
-            .custom_message
-            .as_ref()
-            .is_some_and(|m| m.chars().count() > 1000)
-        {
-            return Err("failed_to_validate_custom_message");
+        if let Some(m) = req.custom_message.as_deref() {
+            validate::custom_message(m).map_err(|_| "failed_to_validate_custom_message")?;
         }
         self.existing_account(email)?;
         if self.pending_invitation(email, &team).is_some() {
