@@ -1,1 +1,61 @@
-fn main() {}
+//! `cargo xtask <task>`: the project's own commands.
+//!
+//! - `setup`: installs every tool the project needs on a fresh Debian machine (idempotent).
+//! - `serve`: builds and serves the console with the sandbox org, plus a `slack-sim` server.
+//! - `test`: every test, stage by stage, stopping at the first failure.
+//! - `bench <sim|size|invites>`: benchmarks that print figures.
+
+mod bench;
+mod setup;
+mod shell;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] | test [--from STAGE] [--only STAGE] | bench <sim | size>>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("serve") => setup::run().and_then(|()| serve(&args[1..])),
+        Some("test") => setup::run().and_then(|()| test::run(&args[1..])),
+        Some("bench") => setup::run().and_then(|()| bench::run(&args[1..])),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the app and serves it with trunk (rebuilding on change), beside a `slack-sim` server
+/// for token mode.
+fn serve(args: &[String]) -> Result<(), String> {
+    let port = match args {
+        [flag, port] if flag == "--port" => port.clone(),
+        [] => "8080".to_owned(),
+        _ => return Err("usage: cargo xtask serve [--port N]".into()),
+    };
+    let root = shell::root();
+    shell::exec(
+        shell::cargo().args(["build", "-p", "slack-sim"]),
+        "build slack-sim",
+    )?;
+    let (mut sim, sim_url) = shell::start_sim(&[])?;
+    println!("\nslack-sim (token mode; base URL for the connect page): {sim_url}/api/");
+    println!("console: http://127.0.0.1:{port}/  (sandbox mode needs nothing else)\n");
+    let status = shell::trunk()
+        .args(["serve", "--port", &port, "--address", "127.0.0.1"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("could not start trunk: {e}"));
+    let _ = sim.kill();
+    match status? {
+        s if s.success() => Ok(()),
+        s => Err(format!("trunk serve ended with {s}")),
+    }
+}

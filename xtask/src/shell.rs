@@ -1,0 +1,145 @@
+//! Running commands: where the repo and the tools are.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// The repository's root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_path_buf()
+}
+
+/// `cargo`, the one that runs this xtask.
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+/// PATH with the project's tools first: cargo's bin (trunk, wasm-bindgen) and the npm
+/// packages' bin (wasm-opt from `binaryen`).
+pub fn tool_path() -> String {
+    let mut dirs = vec![
+        cargo_home().join("bin"),
+        root().join("e2e/node_modules/.bin"),
+    ];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs)
+        .expect("paths without separators")
+        .to_string_lossy()
+        .into_owned()
+}
+
+pub fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"))
+}
+
+/// `trunk` with the project's tools on PATH and downloads off.
+pub fn trunk() -> Command {
+    let mut cmd = Command::new(cargo_home().join("bin/trunk"));
+    cmd.current_dir(root())
+        .env("PATH", tool_path())
+        .env("TRUNK_OFFLINE", "true")
+        .env("NO_COLOR", "true");
+    cmd
+}
+
+/// Runs a command; an error names what failed.
+pub fn exec(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{what}: could not start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what}: failed ({status})"))
+    }
+}
+
+/// Runs a command and returns its stdout, or `None` if it could not run or failed.
+pub fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.stderr(Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Runs a command, echoing its output, and returns stdout+stderr for counting tests.
+pub fn run_capture(cmd: &mut Command, what: &str) -> Result<String, String> {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{what}: could not start: {e}"))?;
+    let stderr = child.stderr.take().expect("piped");
+    let err_thread = std::thread::spawn(move || {
+        let mut text = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    });
+    let mut text = String::new();
+    for line in BufReader::new(child.stdout.take().expect("piped"))
+        .lines()
+        .map_while(Result::ok)
+    {
+        println!("{line}");
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str(&err_thread.join().unwrap_or_default());
+    let status = child.wait().map_err(|e| format!("{what}: {e}"))?;
+    if status.success() {
+        Ok(text)
+    } else {
+        Err(format!("{what}: failed ({status})"))
+    }
+}
+
+/// Starts the built `slack-sim` on a free loopback port; returns it and its base URL.
+pub fn start_sim(extra: &[&str]) -> Result<(Child, String), String> {
+    let bin = root().join("target/debug/slack-sim");
+    let mut child = Command::new(&bin)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("could not start {}: {e}", bin.display()))?;
+    let stdout = child.stdout.take().expect("piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    break url.trim().to_owned();
+                }
+            }
+            _ => {
+                let _ = child.kill();
+                return Err("slack-sim ended before saying where it listens".into());
+            }
+        }
+    };
+    // Keep draining its output so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    Ok((child, url))
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(8765)
+}
