@@ -73,6 +73,7 @@ def test_invite_requests(sim):
     mine = next(a for a in approved if a["invite_request"]["id"] == PENDING_REQUEST)
     assert mine["approved_by"]["actor_id"] == "W0A1C0002"
     assert mine["invite"]["email"] == "maria.silva@northwind.example"
+    assert mine["invite"]["invite_preferences"]["channel_ids"] == ["C07A10001", "C07A10011"]
     assert error(lambda: c.admin_inviteRequests_approve(invite_request_id=PENDING_REQUEST)) == "already_processed"
     assert error(lambda: c.admin_users_invite(team_id=HQ, email="maria.silva@northwind.example", channel_ids=HQ_GENERAL)) == "already_in_team_invited_user"
 
