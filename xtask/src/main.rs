@@ -3,7 +3,8 @@
 //! - `setup`: installs every tool the project needs on a fresh Debian machine (idempotent).
 //! - `serve`: builds and serves the console with the sandbox org, plus a `slack-sim` server.
 //! - `test`: every test, stage by stage, stopping at the first failure.
-//! - `bench <sim|size|invites>`: benchmarks that print figures.
+//! - `bench <sim|size>`: benchmarks that print figures (`size`: the release build's first load
+//!   in bytes and the time to an interactive connect page).
 
 mod bench;
 mod setup;

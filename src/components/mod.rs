@@ -1,0 +1,4 @@
+//! Pieces shared by pages.
+
+pub mod error_panel;
+pub mod shell;

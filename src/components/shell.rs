@@ -1,0 +1,82 @@
+//! The frame around every page: header with the connected org, navigation, the rate-limit
+//! banner.
+
+use crate::session::{Session, Status};
+use crate::{href, TAGLINE};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    let main = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("main"));
+    if let Some(main) =
+        main.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok())
+    {
+        let _ = main.focus();
+    }
+}
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        // With a <base href>, "#main" would resolve to the start page: focus by hand.
+        <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
+        <header class="app-header">
+            <div class="brand">
+                <img class="brand-mark" src="favicon.svg" alt="" width="28" height="28" />
+                <div>
+                    <span class="brand-name">"Slack Admin Console"</span>
+                    <span class="brand-tagline">{TAGLINE}</span>
+                </div>
+            </div>
+            {move || match session.status.get() {
+                Status::Connected(c) => {
+                    let identity = c.identity;
+                    let icon = identity.team.icon.image_44.clone().filter(|_| !c.sandbox);
+                    let org = identity.org_name().to_owned();
+                    let user = identity.auth.user.clone();
+                    let kind = identity.token_kind().label();
+                    view! {
+                        <div class="connected" aria-label="Connection">
+                            {icon.map(|src| view! { <img class="org-icon" src=src alt="" width="28" height="28" /> })}
+                            <div class="connected-text">
+                                <span class="org-name">{org}</span>
+                                <span class="who">
+                                    {user} " · " {kind} {c.sandbox.then_some(" · sandbox")}
+                                </span>
+                            </div>
+                            <button class="button secondary" on:click=move |_| session.disconnect()>
+                                "Disconnect"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                _ => ().into_any(),
+            }}
+        </header>
+        <Show when=move || matches!(session.status.get(), Status::Connected(_))>
+            <nav class="app-nav" aria-label="Main">
+                <A href=href("/overview")>"Overview"</A>
+            </nav>
+        </Show>
+        {move || {
+            session
+                .waiting
+                .get()
+                .map(|s| {
+                    view! {
+                        <div class="banner" role="status">
+                            {format!("Waiting for Slack's rate limit ({s} s)…")}
+                        </div>
+                    }
+                })
+        }}
+        <main id="main" class="page" tabindex="-1">
+            {children()}
+        </main>
+    }
+}

@@ -1,0 +1,226 @@
+//! The connect page: the sandbox or a pasted token.
+
+use crate::components::error_panel::ErrorPanel;
+use crate::session::{Session, Settings, Status, SLACK_API};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use slack_admin_core::connection::{check_base_url, check_token};
+use slack_admin_core::SlackError;
+use slack_sim::Sim;
+
+/// `/`: the connect forms, or on to the overview once connected.
+#[component]
+pub fn ConnectPage() -> impl IntoView {
+    view! {
+        <RequireConnection>
+            <Redirect path="/overview" />
+        </RequireConnection>
+    }
+}
+
+/// Shows its children when connected; otherwise the connect forms, in place, so a deep link
+/// opened while disconnected lands on its page right after connecting.
+#[component]
+pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<Session>();
+    move || match session.status.get() {
+        Status::Connected(_) => children().into_any(),
+        Status::Reconnecting => view! {
+            <p class="muted" role="status">"Reconnecting with the remembered token…"</p>
+        }
+        .into_any(),
+        Status::Disconnected => view! { <ConnectForms /> }.into_any(),
+    }
+}
+
+/// Which form was submitted last, so its answer shows beside it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Way {
+    Sandbox,
+    Token,
+}
+
+#[component]
+fn ConnectForms() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let who = RwSignal::new(Sim::tokens()[0].0.to_owned());
+    let token = RwSignal::new(String::new());
+    let base_url = RwSignal::new(SLACK_API.to_owned());
+    let remember = RwSignal::new(false);
+    let token_error = RwSignal::new(None::<String>);
+    let url_error = RwSignal::new(None::<String>);
+    let way = RwSignal::new(Way::Sandbox);
+
+    let connect = Action::new_local(move |(settings, remember): &(Settings, bool)| {
+        let (settings, remember) = (settings.clone(), *remember);
+        async move { session.connect(settings, remember).await }
+    });
+    let pending = connect.pending();
+    // The failure of the last attempt (or of restoring a remembered connection).
+    let failure = move |w: Way| -> Option<SlackError> {
+        if way.get() != w {
+            return None;
+        }
+        match connect.value().get() {
+            Some(Err(e)) => Some(e),
+            Some(Ok(())) => None,
+            None if w == Way::Token => session.restore_error.get(),
+            None => None,
+        }
+    };
+
+    let open_sandbox = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        way.set(Way::Sandbox);
+        connect.dispatch((
+            Settings::Sandbox {
+                token: who.get_untracked(),
+            },
+            remember.get_untracked(),
+        ));
+    };
+    let connect_token = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        way.set(Way::Token);
+        let t = check_token(&token.get_untracked());
+        let u = check_base_url(&base_url.get_untracked());
+        token_error.set(t.as_ref().err().cloned());
+        url_error.set(u.as_ref().err().cloned());
+        if let (Ok(token), Ok(base_url)) = (t, u) {
+            connect.dispatch((
+                Settings::Token { base_url, token },
+                remember.get_untracked(),
+            ));
+        }
+    };
+
+    view! {
+        <h1 class="page-title">"Connect to Slack"</h1>
+        <p class="lead">
+            "Choose where the console works: a simulated org in this page, or your own org with a token."
+        </p>
+        <div class="connect-grid">
+            <section class="card" aria-labelledby="sandbox-heading">
+                <h2 id="sandbox-heading">"Try the sandbox"</h2>
+                <p>
+                    "A simulated Enterprise Grid org runs inside this page: hundreds of members, "
+                    "channels and invite requests. Nothing leaves your browser."
+                </p>
+                <form on:submit=open_sandbox>
+                    <label for="sandbox-who">"Sign in as"</label>
+                    <select
+                        id="sandbox-who"
+                        on:change=move |ev| who.set(event_target_value(&ev))
+                        prop:value=move || who.get()
+                    >
+                        {Sim::tokens()
+                            .iter()
+                            .map(|(t, label)| view! { <option value=*t>{*label}</option> })
+                            .collect_view()}
+                    </select>
+                    <button
+                        id="connect-sandbox"
+                        class="button primary"
+                        type="submit"
+                        disabled=move || pending.get()
+                    >
+                        {move || if pending.get() && way.get() == Way::Sandbox { "Opening…" } else { "Open the sandbox" }}
+                    </button>
+                </form>
+                {move || failure(Way::Sandbox).map(|e| view! { <ErrorPanel error=e /> })}
+            </section>
+
+            <section class="card" aria-labelledby="token-heading">
+                <h2 id="token-heading">"Connect with a token"</h2>
+                <p>
+                    "Paste a user token of your org or workspace. The page calls Slack's API "
+                    "straight from your browser; the token goes nowhere else."
+                </p>
+                <form on:submit=connect_token novalidate>
+                    <label for="token">"Slack token"</label>
+                    <input
+                        id="token"
+                        type="password"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="xoxp-…"
+                        aria-describedby="token-error"
+                        aria-invalid=move || token_error.get().is_some().to_string()
+                        bind:value=token
+                    />
+                    <p id="token-error" class="field-error" aria-live="polite">
+                        {move || token_error.get()}
+                    </p>
+                    <details>
+                        <summary>"Advanced"</summary>
+                        <label for="base-url">"API base URL"</label>
+                        <input
+                            id="base-url"
+                            type="url"
+                            spellcheck="false"
+                            aria-describedby="base-url-help base-url-error"
+                            aria-invalid=move || url_error.get().is_some().to_string()
+                            bind:value=base_url
+                        />
+                        <p id="base-url-help" class="help">
+                            "Slack's is " <code>{SLACK_API}</code>
+                            ". A local slack-sim stands in for Slack at http://127.0.0.1:PORT/api/."
+                        </p>
+                        <p id="base-url-error" class="field-error" aria-live="polite">
+                            {move || url_error.get()}
+                        </p>
+                    </details>
+                    <div class="checkbox">
+                        <input id="remember" type="checkbox" bind:checked=remember />
+                        <label for="remember">"Remember on this device"</label>
+                    </div>
+                    <p class="help">
+                        "Stores the token in this browser's local storage, so a reload stays "
+                        "connected; anyone using this browser profile can read it. "
+                        "Disconnect wipes it. Unticked, the token lives only in this tab's memory."
+                    </p>
+                    <button
+                        id="connect-token"
+                        class="button primary"
+                        type="submit"
+                        disabled=move || pending.get()
+                    >
+                        {move || if pending.get() && way.get() == Way::Token { "Connecting…" } else { "Connect" }}
+                    </button>
+                </form>
+                {move || failure(Way::Token).map(|e| view! { <ErrorPanel error=e method="auth.test" /> })}
+            </section>
+        </div>
+
+        <section class="card token-guide" aria-labelledby="guide-heading">
+            <h2 id="guide-heading">"Which tokens work"</h2>
+            <table>
+                <thead>
+                    <tr><th scope="col">"Token"</th><th scope="col">"What the console can do"</th></tr>
+                </thead>
+                <tbody>
+                    <tr>
+                        <td>"User token (xoxp-) of an Enterprise Grid org admin or owner, installed on the org"</td>
+                        <td>"Everything: invites with admin.users.invite, members, roles, guest expiration, invite requests."</td>
+                    </tr>
+                    <tr>
+                        <td>"Legacy token (scope client), any plan"</td>
+                        <td>"Invites with users.admin.invite; members read-only. Slack issues no new legacy tokens since May 2020."</td>
+                    </tr>
+                    <tr>
+                        <td>"Member user token or bot token (xoxb-)"</td>
+                        <td>"Read-only views; Slack refuses admin actions to these."</td>
+                    </tr>
+                </tbody>
+            </table>
+            <h3>"Scopes each feature needs"</h3>
+            <ul class="scopes">
+                <li>"Invite people: " <code>"admin.users:write"</code> " (Grid) or " <code>"client"</code> " (legacy)"</li>
+                <li>"List members: " <code>"admin.users:read"</code> " (or " <code>"users:read"</code> ", read-only)"</li>
+                <li>"Change roles, remove, guest expiration: " <code>"admin.users:write"</code></li>
+                <li>"Invite requests: " <code>"admin.invites:read"</code> " and " <code>"admin.invites:write"</code></li>
+                <li>"Workspaces of the org: " <code>"admin.teams:read"</code> "; channels by name: " <code>"channels:read"</code> ", " <code>"groups:read"</code></li>
+            </ul>
+        </section>
+    }
+}

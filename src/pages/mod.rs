@@ -1,0 +1,5 @@
+//! Routed pages.
+
+pub mod connect;
+pub mod not_found;
+pub mod overview;

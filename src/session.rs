@@ -1,0 +1,199 @@
+//! The connection: who is connected, how, and remembering it only when asked.
+
+use crate::transport::Transport;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use slack_admin_core::connection::{Identity, Scopes};
+use slack_admin_core::methods::admin_teams::AdminTeamsList;
+use slack_admin_core::methods::auth::AuthTest;
+use slack_admin_core::methods::team::{Team, TeamInfo};
+use slack_admin_core::SlackError;
+
+/// Slack's own API; the default base URL in token mode.
+pub const SLACK_API: &str = "https://slack.com/api/";
+
+/// The localStorage key of a remembered connection.
+pub const STORAGE_KEY: &str = "slack-admin-console.connection";
+
+/// What the admin chose on the connect page. Holds the token: never log or show it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Settings {
+    Sandbox { token: String },
+    Token { base_url: String, token: String },
+}
+
+impl Settings {
+    pub fn transport(&self) -> Transport {
+        match self {
+            Settings::Sandbox { token } => Transport::sandbox(token),
+            Settings::Token { base_url, token } => Transport::direct(base_url, token),
+        }
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        matches!(self, Settings::Sandbox { .. })
+    }
+}
+
+/// A live connection.
+#[derive(Clone)]
+pub struct Connection {
+    pub transport: Transport,
+    pub identity: Identity,
+    pub sandbox: bool,
+}
+
+/// Where the app stands.
+#[derive(Clone)]
+pub enum Status {
+    Disconnected,
+    /// Restoring a remembered connection at start-up.
+    Reconnecting,
+    Connected(Box<Connection>),
+}
+
+/// The app-wide context: a small `Copy` struct of signals.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub status: RwSignal<Status, LocalStorage>,
+    /// Seconds left while waiting out Slack's rate limit, for the status banner.
+    pub waiting: RwSignal<Option<u64>>,
+    /// Why restoring a remembered connection failed, shown on the connect page.
+    pub restore_error: RwSignal<Option<SlackError>>,
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Self {
+            status: RwSignal::new_local(Status::Disconnected),
+            waiting: RwSignal::new(None),
+            restore_error: RwSignal::new(None),
+        }
+    }
+
+    pub fn connection(&self) -> Option<Connection> {
+        match self.status.get() {
+            Status::Connected(c) => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// Connects; on success remembers the settings if asked, else forgets any saved ones.
+    pub async fn connect(&self, settings: Settings, remember: bool) -> Result<(), SlackError> {
+        let transport = settings.transport();
+        let identity = identify(&transport, Some(self.waiting)).await?;
+        if remember {
+            storage::save(&settings);
+        } else {
+            storage::clear();
+        }
+        self.status.set(Status::Connected(Box::new(Connection {
+            transport,
+            identity,
+            sandbox: settings.is_sandbox(),
+        })));
+        Ok(())
+    }
+
+    /// Restores a remembered connection, if there is one.
+    pub fn restore(&self) {
+        let Some(settings) = storage::load() else {
+            return;
+        };
+        let session = *self;
+        session.status.set(Status::Reconnecting);
+        leptos::task::spawn_local(async move {
+            if let Err(e) = session.connect(settings, true).await {
+                session.restore_error.set(Some(e));
+                session.status.set(Status::Disconnected);
+            }
+        });
+    }
+
+    /// Forgets the connection and wipes anything remembered.
+    pub fn disconnect(&self) {
+        storage::clear();
+        self.restore_error.set(None);
+        self.status.set(Status::Disconnected);
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `auth.test`, `team.info` and, on a Grid org, `admin.teams.list`.
+pub async fn identify(
+    transport: &Transport,
+    waiting: Option<RwSignal<Option<u64>>>,
+) -> Result<Identity, SlackError> {
+    let (auth, answer) = transport.call_with_answer(&AuthTest {}, waiting).await?;
+    let scopes = Scopes::from_header(answer.header("x-oauth-scopes"));
+    let is_bot = transport.token().starts_with("xoxb-") || auth.bot_id.is_some();
+    // team.info needs team:read; without it the name from auth.test will do.
+    let team = match transport.call(&TeamInfo::default(), waiting).await {
+        Ok(info) => info.team,
+        Err(_) => Team {
+            id: auth.team_id.clone(),
+            name: auth.team.clone(),
+            enterprise_id: auth.enterprise_id.clone(),
+            ..Team::default()
+        },
+    };
+    let mut identity = Identity {
+        auth,
+        team,
+        org_teams: Vec::new(),
+        scopes,
+        is_bot,
+    };
+    if identity.is_grid() && !is_bot && identity.scopes.has("admin.teams:read") != Some(false) {
+        // The org's workspaces; and, when the browser could not read the token's scopes,
+        // a test of whether it has admin scopes: a refusal names the scopes it has.
+        let request = AdminTeamsList {
+            limit: Some(100),
+            ..AdminTeamsList::default()
+        };
+        match transport.call(&request, waiting).await {
+            Ok(list) => identity.org_teams = list.teams,
+            Err(SlackError::Api {
+                code,
+                provided: Some(provided),
+                ..
+            }) if code == "missing_scope" && !identity.scopes.is_known() => {
+                identity.scopes = Scopes::from_header(Some(&provided));
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(identity)
+}
+
+/// localStorage, only for what the admin asked to remember.
+pub mod storage {
+    use super::{Settings, STORAGE_KEY};
+
+    fn local() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    pub fn save(settings: &Settings) {
+        if let (Some(store), Ok(json)) = (local(), serde_json::to_string(settings)) {
+            let _ = store.set_item(STORAGE_KEY, &json);
+        }
+    }
+
+    pub fn load() -> Option<Settings> {
+        let json = local()?.get_item(STORAGE_KEY).ok()??;
+        serde_json::from_str(&json).ok()
+    }
+
+    pub fn clear() {
+        if let Some(store) = local() {
+            let _ = store.remove_item(STORAGE_KEY);
+        }
+    }
+}

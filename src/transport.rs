@@ -1,0 +1,199 @@
+//! The one way the app talks to Slack: encode with core, send, decode with core.
+//!
+//! Two implementations: `Direct` (fetch to a Slack API base URL, token in the form body, no
+//! custom headers, so the browser sends no CORS preflight) and `Sandbox` (the simulated org
+//! from `slack-sim`, running in this page). Pages never build URLs or parse JSON.
+
+use leptos::prelude::*;
+use slack_admin_core::{decode, Form, HttpResponse, Method, SlackError};
+use slack_sim::{Reply, Request, Sim, SimConfig};
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+/// How many times a call waits out a 429 before giving up.
+pub const RATE_LIMIT_RETRIES: u32 = 3;
+
+/// Where calls go. Cheap to clone.
+#[derive(Clone)]
+pub enum Transport {
+    Direct(Rc<Direct>),
+    Sandbox(Rc<Sandbox>),
+}
+
+/// Slack's Web API (or anything that speaks it, such as a local `slack-sim`) over fetch.
+pub struct Direct {
+    /// Ends with `/`; the method name is appended.
+    pub base_url: String,
+    token: String,
+}
+
+/// The simulated org, in this page.
+pub struct Sandbox {
+    sim: RefCell<Sim>,
+    token: String,
+}
+
+impl fmt::Debug for Transport {
+    /// Never shows the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Transport::Direct(d) => write!(f, "Direct({})", d.base_url),
+            Transport::Sandbox(_) => f.write_str("Sandbox"),
+        }
+    }
+}
+
+impl Transport {
+    pub fn direct(base_url: &str, token: &str) -> Self {
+        Transport::Direct(Rc::new(Direct {
+            base_url: base_url.to_owned(),
+            token: token.to_owned(),
+        }))
+    }
+
+    /// A fresh sandbox org, signed in with one of the fixture tokens.
+    pub fn sandbox(token: &str) -> Self {
+        Transport::Sandbox(Rc::new(Sandbox {
+            sim: RefCell::new(Sim::new(SimConfig::default())),
+            token: token.to_owned(),
+        }))
+    }
+
+    pub fn token(&self) -> &str {
+        match self {
+            Transport::Direct(d) => &d.token,
+            Transport::Sandbox(s) => &s.token,
+        }
+    }
+
+    /// Calls a method and decodes its answer, waiting out rate limits (shown through
+    /// `waiting`, in seconds) up to [`RATE_LIMIT_RETRIES`] times.
+    pub async fn call<M: Method>(
+        &self,
+        request: &M,
+        waiting: Option<RwSignal<Option<u64>>>,
+    ) -> Result<M::Response, SlackError> {
+        let (decoded, _) = self.call_with_answer(request, waiting).await?;
+        Ok(decoded)
+    }
+
+    /// Like [`Transport::call`], also returning the raw answer (for headers such as
+    /// `x-oauth-scopes`).
+    pub async fn call_with_answer<M: Method>(
+        &self,
+        request: &M,
+        waiting: Option<RwSignal<Option<u64>>>,
+    ) -> Result<(M::Response, HttpResponse), SlackError> {
+        let form = request.form();
+        let mut attempt = 0;
+        loop {
+            let answer = self.send(M::NAME, &form).await?;
+            match decode::<M>(&answer) {
+                Err(SlackError::RateLimited { retry_after }) if attempt < RATE_LIMIT_RETRIES => {
+                    attempt += 1;
+                    wait_out(retry_after, waiting).await;
+                }
+                Ok(decoded) => return Ok((decoded, answer)),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Sends one call; `Err` only when no answer came.
+    async fn send(&self, method: &str, form: &Form) -> Result<HttpResponse, SlackError> {
+        match self {
+            Transport::Direct(d) => d.send(method, form).await,
+            Transport::Sandbox(s) => s.send(method, form).await,
+        }
+    }
+}
+
+/// Counts down `seconds` in `waiting`, then clears it.
+async fn wait_out(seconds: u64, waiting: Option<RwSignal<Option<u64>>>) {
+    for left in (1..=seconds).rev() {
+        if let Some(w) = waiting {
+            w.set(Some(left));
+        }
+        gloo_timers::future::TimeoutFuture::new(1_000).await;
+    }
+    if let Some(w) = waiting {
+        w.set(None);
+    }
+}
+
+impl Direct {
+    async fn send(&self, method: &str, form: &Form) -> Result<HttpResponse, SlackError> {
+        let network = |message: String| SlackError::Http { status: 0, message };
+        let params = web_sys::UrlSearchParams::new()
+            .map_err(|_| network("the browser could not build the request".into()))?;
+        for (k, v) in &form.0 {
+            params.append(k, v);
+        }
+        params.append("token", &self.token);
+        // A URLSearchParams body is sent as application/x-www-form-urlencoded: a CORS
+        // "simple request", with no preflight.
+        let response = gloo_net::http::Request::post(&format!("{}{method}", self.base_url))
+            .body(params)
+            .map_err(|_| network("the browser could not build the request".into()))?
+            .send()
+            .await
+            .map_err(|_| {
+                network(format!(
+                    "no answer from {}: the network failed, the address is wrong, or the \
+                     server does not allow calls from this page (CORS)",
+                    self.base_url
+                ))
+            })?;
+        let headers = ["retry-after", "x-oauth-scopes", "content-type"]
+            .iter()
+            .filter_map(|name| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v| ((*name).to_owned(), v))
+            })
+            .collect();
+        let body = response
+            .binary()
+            .await
+            .map_err(|_| network("the answer was cut off".into()))?;
+        Ok(HttpResponse {
+            status: response.status(),
+            headers,
+            body,
+        })
+    }
+}
+
+impl Sandbox {
+    async fn send(&self, method: &str, form: &Form) -> Result<HttpResponse, SlackError> {
+        let mut form = form.clone();
+        form.push("token", self.token.clone());
+        let request = Request {
+            method: "POST".into(),
+            path: format!("/api/{method}"),
+            headers: vec![(
+                "content-type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
+            body: form.encode().into_bytes(),
+        };
+        let reply = self
+            .sim
+            .borrow_mut()
+            .handle(&request, js_sys::Date::now() as u64);
+        match reply {
+            Reply::Answer { response, delay_ms } => {
+                if delay_ms > 0 {
+                    gloo_timers::future::TimeoutFuture::new(delay_ms.min(60_000) as u32).await;
+                }
+                Ok(response)
+            }
+            Reply::Drop => Err(SlackError::Http {
+                status: 0,
+                message: "the sandbox dropped the connection".into(),
+            }),
+        }
+    }
+}
