@@ -54,8 +54,13 @@ impl Transport {
 
     /// A fresh sandbox org, signed in with one of the fixture tokens.
     pub fn sandbox(token: &str) -> Self {
+        Self::sandbox_with(token, SimConfig::default())
+    }
+
+    /// A sandbox org with a chosen size, rate scale or faults (for tests and demos).
+    pub fn sandbox_with(token: &str, config: SimConfig) -> Self {
         Transport::Sandbox(Rc::new(Sandbox {
-            sim: RefCell::new(Sim::new(SimConfig::default())),
+            sim: RefCell::new(Sim::new(config)),
             token: token.to_owned(),
         }))
     }

@@ -614,6 +614,94 @@ fn invite_request_lists_answer() {
 }
 
 #[test]
+fn an_approved_requests_invite_reads_slacks_invite_preferences() {
+    // Slack puts the invitation's channels and kind under `invite_preferences`; before this was
+    // read, every approved invite decoded as a full member to no channel.
+    let body = format!(
+        r#"{{"ok":true,"approved_requests":[
+        {{"approved_by":{{"actor_id":"W0123ABCD","actor_type":"user"}},
+          "invite":{{"id":"I0123GUEST","email":"new.person@acme.test","date_created":1714600000,
+            "inviter_id":"W0123ABCD","date_resent":1714700000,"is_bouncing":false,
+            "invite_preferences":{{"channel_ids":["C0123GNRL","C0456OPS"],"is_domain_matched":false,
+              "is_restricted":true,"is_ultra_restricted":false}}}},
+          "invite_request":{INVITE_REQUEST}}},
+        {{"approved_by":{{"actor_id":"W0123ABCD","actor_type":"user"}},
+          "invite":{{"id":"I0456SCG","email":"auditor@partner.test","date_created":1714600100,
+            "inviter_id":"W0123ABCD","is_bouncing":true,
+            "invite_preferences":{{"channel_ids":["C0789AUDIT"],"is_restricted":false,
+              "is_ultra_restricted":true}}}},
+          "invite_request":{INVITE_REQUEST}}},
+        {{"approved_by":{{"actor_id":"A0123APP","actor_type":"app"}},
+          "invite":{{"id":"I0789FULL","email":"hire@acme.test","date_created":1714600200,
+            "invite_preferences":{{"channel_ids":["C0123GNRL"],"is_domain_matched":true}}}},
+          "invite_request":{INVITE_REQUEST}}}],
+        "response_metadata":{{"next_cursor":""}}}}"#
+    );
+    let r = ok::<AdminInviteRequestsApprovedList>(&body);
+    let invites: Vec<&Invite> = r
+        .approved_requests
+        .iter()
+        .map(|a| a.invite.as_ref().unwrap())
+        .collect();
+
+    let guest = invites[0];
+    assert_eq!(guest.invite_type(), InviteType::Restricted);
+    assert_eq!(
+        guest.channel_ids(),
+        [ChannelId::from("C0123GNRL"), ChannelId::from("C0456OPS")]
+    );
+    assert_eq!(guest.inviter_id, Some(UserId::from("W0123ABCD")));
+    assert_eq!(guest.date_resent, Some(1_714_700_000));
+    assert!(!guest.is_bouncing);
+
+    let single = invites[1];
+    assert_eq!(single.invite_type(), InviteType::UltraRestricted);
+    assert_eq!(single.channel_ids(), [ChannelId::from("C0789AUDIT")]);
+    assert!(single.is_bouncing);
+    assert_eq!(single.date_resent, None);
+
+    // Flags left out mean false: a full member.
+    let full = invites[2];
+    assert_eq!(full.invite_type(), InviteType::FullMember);
+    assert!(full.invite_preferences.is_domain_matched);
+    assert!(!full.is_bouncing);
+    assert_eq!(r.approved_requests[2].approved_by.actor_type, "app");
+
+    // Serialising gives Slack's shape back (the sim sends core's type), and reads back equal.
+    let again = serde_json::to_value(guest).unwrap();
+    assert_eq!(again["invite_preferences"]["is_restricted"], true);
+    assert_eq!(again["invite_preferences"]["is_ultra_restricted"], false);
+    assert_eq!(
+        again["invite_preferences"]["channel_ids"],
+        serde_json::json!(["C0123GNRL", "C0456OPS"])
+    );
+    assert!(again.get("invite_type").is_none() && again.get("channel_ids").is_none());
+    assert_eq!(&serde_json::from_value::<Invite>(again).unwrap(), guest);
+    // An invite without preferences at all is a full member to no channel, not an error.
+    let bare: Invite = serde_json::from_str(r#"{"id":"I0","email":"a@b.test"}"#).unwrap();
+    assert_eq!(bare.invite_type(), InviteType::FullMember);
+    assert!(bare.channel_ids().is_empty());
+}
+
+#[test]
+fn invite_preferences_from_an_invite_type_and_back() {
+    for t in [
+        InviteType::FullMember,
+        InviteType::Restricted,
+        InviteType::UltraRestricted,
+    ] {
+        assert_eq!(InvitePreferences::new(t, vec![]).invite_type(), t);
+    }
+    // Both flags set: the narrower access wins.
+    let both = InvitePreferences {
+        is_restricted: true,
+        is_ultra_restricted: true,
+        ..Default::default()
+    };
+    assert_eq!(both.invite_type(), InviteType::UltraRestricted);
+}
+
+#[test]
 fn the_invite_requested_event_payload_reads_as_an_invite_request() {
     let event = r#"{"type":"invite_requested","invite_request":{"id":"12345","email":"bront@puppies.com","date_created":1626727054,"requester_ids":["U0123ABCD"],"channel_ids":["C0123ABCD"],"invite_type":"full_member","real_name":"Bront","date_expire":1627331854,"request_reason":"Join us","team":{"id":"T0123ABCD","name":"Puppies","domain":"puppies"}}}"#;
     let v: serde_json::Value = serde_json::from_str(event).unwrap();

@@ -705,76 +705,12 @@ fn approved_list(tenant: &Tenant, call: &Call) -> Answer {
     });
     Ok(HttpResponse::json(
         200,
-        &SlackApprovedList {
+        &AdminInviteRequestsApprovedListResponse {
             ok: true,
-            approved_requests: items.into_iter().map(SlackApproved::of).collect(),
+            approved_requests: items.into_iter().cloned().collect(),
             response_metadata: metadata("approved", next.map(|k| k.to_string())),
         },
     ))
-}
-
-// Slack's shape of an approved request's invitation differs from core's `Invite`: the type and
-// channels are under `invite_preferences` (as in Slack's own API types), so that is what the
-// sim sends.
-
-#[derive(serde::Serialize)]
-struct SlackApprovedList<'a> {
-    ok: bool,
-    approved_requests: Vec<SlackApproved<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    response_metadata: Option<ResponseMetadata>,
-}
-
-#[derive(serde::Serialize)]
-struct SlackApproved<'a> {
-    approved_by: &'a Actor,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    invite: Option<SlackInvite<'a>>,
-    invite_request: &'a InviteRequest,
-}
-
-#[derive(serde::Serialize)]
-struct SlackInvite<'a> {
-    id: &'a str,
-    email: &'a str,
-    date_created: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    inviter_id: Option<&'a UserId>,
-    invite_preferences: InvitePreferences<'a>,
-    is_bouncing: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date_resent: Option<i64>,
-}
-
-#[derive(serde::Serialize)]
-struct InvitePreferences<'a> {
-    channel_ids: &'a [slack_admin_core::ChannelId],
-    is_domain_matched: bool,
-    is_restricted: bool,
-    is_ultra_restricted: bool,
-}
-
-impl<'a> SlackApproved<'a> {
-    fn of(a: &'a ApprovedRequest) -> Self {
-        Self {
-            approved_by: &a.approved_by,
-            invite: a.invite.as_ref().map(|i| SlackInvite {
-                id: &i.id,
-                email: &i.email,
-                date_created: i.date_created,
-                inviter_id: i.inviter_id.as_ref(),
-                invite_preferences: InvitePreferences {
-                    channel_ids: &i.channel_ids,
-                    is_domain_matched: false,
-                    is_restricted: i.invite_type == InviteType::Restricted,
-                    is_ultra_restricted: i.invite_type == InviteType::UltraRestricted,
-                },
-                is_bouncing: false,
-                date_resent: i.date_resent,
-            }),
-            invite_request: &a.invite_request,
-        }
-    }
 }
 
 fn denied_list(tenant: &Tenant, call: &Call) -> Answer {

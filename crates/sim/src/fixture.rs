@@ -19,7 +19,7 @@ use crate::state::{
     Channel, Enterprise, Invitation, InviteState, Plan, Role, State, Team, Tenant, User,
 };
 use slack_admin_core::methods::admin_invite_requests::{
-    Actor, ApprovedRequest, DeniedRequest, Invite, InviteType,
+    Actor, ApprovedRequest, DeniedRequest, Invite, InvitePreferences, InviteType,
 };
 use slack_admin_core::{ChannelId, EnterpriseId, TeamId, UserId};
 use std::collections::HashMap;
@@ -1287,8 +1287,11 @@ fn add_grid_requests(t: &mut Tenant) {
                 email: request.email.clone(),
                 date_created: request.date_created + 1800,
                 inviter_id: Some(decided_by.actor_id.clone()),
-                invite_type: request.invite_type,
-                channel_ids: request.channel_ids.clone(),
+                invite_preferences: InvitePreferences::new(
+                    request.invite_type,
+                    request.channel_ids.clone(),
+                ),
+                is_bouncing: false,
                 date_resent: None,
             };
             t.approved.insert(

@@ -64,6 +64,16 @@ fn approve_moves_a_request_to_the_approved_list_as_an_invitation() {
     assert_eq!(last.approved_by.actor_id.as_str(), ids::ORG_ADMIN);
     let invite = last.invite.as_ref().unwrap();
     assert_eq!(invite.email, "maria.silva@northwind.example");
+    // Core reads Slack's shape: the channels and kind come through, not defaults.
+    assert_eq!(
+        invite
+            .channel_ids()
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>(),
+        ["C07A10001", "C07A10011"]
+    );
+    assert_eq!(invite.invite_type(), InviteType::FullMember);
     // Slack's shape: the invitation's type and channels are under `invite_preferences`.
     let raw: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
     let prefs = &raw["approved_requests"].as_array().unwrap().last().unwrap()["invite"]

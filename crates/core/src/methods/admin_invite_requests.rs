@@ -140,7 +140,8 @@ pub struct Actor {
     pub actor_type: String,
 }
 
-/// The invitation an approval created.
+/// The invitation an approval created, in Slack's shape: its type and channels are under
+/// `invite_preferences`, not beside the other fields as on an [`InviteRequest`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invite {
     #[serde(default)]
@@ -149,14 +150,62 @@ pub struct Invite {
     pub email: String,
     #[serde(default)]
     pub date_created: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inviter_id: Option<UserId>,
     #[serde(default)]
-    pub invite_type: InviteType,
+    pub invite_preferences: InvitePreferences,
+    /// The invitation email bounced.
     #[serde(default)]
-    pub channel_ids: Vec<ChannelId>,
-    #[serde(default)]
+    pub is_bouncing: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_resent: Option<i64>,
+}
+
+impl Invite {
+    /// Full member, or which kind of guest, from the preferences' flags.
+    pub fn invite_type(&self) -> InviteType {
+        self.invite_preferences.invite_type()
+    }
+
+    /// The channels the invitation adds the person to.
+    pub fn channel_ids(&self) -> &[ChannelId] {
+        &self.invite_preferences.channel_ids
+    }
+}
+
+/// An invitation's channels and kind, as flags (`is_restricted`: multi-channel guest,
+/// `is_ultra_restricted`: single-channel guest, neither: full member).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InvitePreferences {
+    pub channel_ids: Vec<ChannelId>,
+    /// The address's domain is one the workspace accepts sign-ups from.
+    pub is_domain_matched: bool,
+    pub is_restricted: bool,
+    pub is_ultra_restricted: bool,
+}
+
+impl InvitePreferences {
+    /// The preferences of an invitation of this kind to these channels.
+    pub fn new(invite_type: InviteType, channel_ids: Vec<ChannelId>) -> Self {
+        Self {
+            channel_ids,
+            is_domain_matched: false,
+            is_restricted: invite_type == InviteType::Restricted,
+            is_ultra_restricted: invite_type == InviteType::UltraRestricted,
+        }
+    }
+
+    /// Single-channel wins if Slack ever set both flags: it is the narrower access.
+    pub fn invite_type(&self) -> InviteType {
+        if self.is_ultra_restricted {
+            InviteType::UltraRestricted
+        } else if self.is_restricted {
+            InviteType::Restricted
+        } else {
+            InviteType::FullMember
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,8 @@
 use super::invites::NewInvitation;
 use super::{request_id, request_number, Code, Tenant};
 use slack_admin_core::methods::admin_invite_requests::{
-    Actor, ApprovedRequest, DeniedRequest, Invite, InviteRequest, InviteType, RequestTeam,
+    Actor, ApprovedRequest, DeniedRequest, Invite, InvitePreferences, InviteRequest, InviteType,
+    RequestTeam,
 };
 use slack_admin_core::{ChannelId, InviteRequestId, TeamId, UserId};
 
@@ -127,8 +128,8 @@ impl Tenant {
             email: inv.email.clone(),
             date_created: inv.date_created,
             inviter_id: inv.inviter_id.clone(),
-            invite_type: inv.invite_type,
-            channel_ids: inv.channel_ids.clone(),
+            invite_preferences: InvitePreferences::new(inv.invite_type, inv.channel_ids.clone()),
+            is_bouncing: false,
             date_resent: inv.date_resent,
         };
         self.requests.remove(&n);
