@@ -220,6 +220,10 @@ fn e2e() -> Result<Option<u32>, String> {
             .arg(&dist),
         "trunk build",
     )?;
+    // As the Pages workflow does: GitHub Pages answers unknown paths with 404.html, so deep
+    // links and reloads reach the app (serve.mjs does the same).
+    std::fs::copy(dist.join("index.html"), dist.join("404.html"))
+        .map_err(|e| format!("copying index.html to 404.html: {e}"))?;
     exec(
         cargo().args(["build", "-p", "slack-sim"]),
         "cargo build -p slack-sim",
