@@ -5,6 +5,7 @@
 //! from `slack-sim`, running in this page). Pages never build URLs or parse JSON.
 
 use leptos::prelude::*;
+use slack_admin_core::pagination::{Pages, Paginated};
 use slack_admin_core::{decode, Form, HttpResponse, Method, SlackError};
 use slack_sim::{Reply, Request, Sim, SimConfig};
 use std::cell::RefCell;
@@ -103,6 +104,22 @@ impl Transport {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// Every page of a list method, in order.
+    pub async fn call_all<M: Paginated>(
+        &self,
+        request: &M,
+        waiting: Option<RwSignal<Option<u64>>>,
+    ) -> Result<Vec<M::Item>, SlackError> {
+        let mut pages = Pages::default();
+        let mut items = Vec::new();
+        while let Some(cursor) = pages.next_request() {
+            let answer = self.call(&request.at_cursor(cursor), waiting).await?;
+            pages.record(M::next_cursor(&answer));
+            items.extend(M::into_items(answer));
+        }
+        Ok(items)
     }
 
     /// Sends one call; `Err` only when no answer came.

@@ -1,4 +1,5 @@
 //! Pieces shared by pages.
 
+pub mod channel_picker;
 pub mod error_panel;
 pub mod shell;

@@ -6,6 +6,7 @@
 //! same code runs in the browser, the proxy and the simulated Slack.
 
 pub mod catalogue;
+pub mod channel_search;
 pub mod connection;
 pub mod decode;
 pub mod error;
