@@ -11,6 +11,7 @@ pub mod connection;
 pub mod decode;
 pub mod error;
 pub mod ids;
+pub mod invite;
 pub mod method;
 pub mod methods;
 pub mod pagination;

@@ -1,0 +1,819 @@
+//! The bulk invite job: an IO-free state machine with the clock passed in.
+//!
+//! The caller loops: [`Job::next`] says what to do at `now_ms` ([`Step::Send`] a row's call,
+//! [`Step::WaitUntil`] a time, or that the job is paused or finished); the caller sends, then
+//! hands the answer to [`Job::record`]. One call is in flight at a time, spaced by the
+//! method's tier so that Slack never has to say 429 in steady state. The job serializes to
+//! JSON after every row; [`Job::restore`] resumes it exactly, also after a crash mid-call.
+//!
+//! Rules, per row:
+//! - success: `Invited`;
+//! - HTTP 429: wait `Retry-After` before the next call (any row), send the row again; not a
+//!   failed attempt, but after [`Pacing::max_rate_limits`] of them the row is refused;
+//! - transient failures (5xx, dropped connection, unreadable answer, `internal_error`…): the
+//!   call may have reached Slack; retry with exponential backoff while the other rows go on,
+//!   up to [`Pacing::max_attempts`], then refused with that code;
+//! - `already_invited` / `already_in_team_invited_user` after a call that may have reached
+//!   Slack: `Invited` (the earlier call did it); otherwise `AlreadyInvited`;
+//! - `already_in_team`: `AlreadyMember`; any other refusal: `Refused` with the catalogue's
+//!   sentence and fix.
+
+use super::preview::PreviewRow;
+use super::{csv, form, Invitation, InviteRoute, MemberType};
+use crate::catalogue::{explain, explain_code};
+use crate::error::SlackError;
+use crate::ids::ChannelId;
+use crate::method::Tier;
+use crate::methods::Ack;
+use crate::wire::{Form, HttpResponse};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// How fast to send and how hard to retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pacing {
+    /// Between two calls: 60,000 / the calls a minute allowed (3,000 ms for Tier 2).
+    pub spacing_ms: u64,
+    /// Calls per row that may fail transiently before the row is refused.
+    pub max_attempts: u32,
+    /// Backoff after the first transient failure; doubles after each one.
+    pub backoff_base_ms: u64,
+    pub backoff_max_ms: u64,
+    /// HTTP 429s answered to one row before it is refused with `ratelimited`.
+    pub max_rate_limits: u32,
+}
+
+impl Pacing {
+    /// Pacing at `calls_per_minute`, with the default retry policy (5 attempts, backoff from
+    /// 2 s to 1 min, 10 rate limits per row).
+    pub fn per_minute(calls_per_minute: f64) -> Self {
+        let spacing = if calls_per_minute.is_finite() && calls_per_minute > 0.0 {
+            (60_000.0 / calls_per_minute).ceil().max(1.0) as u64
+        } else {
+            60_000
+        };
+        Self {
+            spacing_ms: spacing,
+            max_attempts: 5,
+            backoff_base_ms: 2_000,
+            backoff_max_ms: 60_000,
+            max_rate_limits: 10,
+        }
+    }
+
+    /// Exactly the tier's documented allowance (Tier 2: one call every 3 s).
+    pub fn for_tier(tier: Tier) -> Self {
+        Self::per_minute(f64::from(tier.per_minute()))
+    }
+
+    pub fn for_route(route: &InviteRoute) -> Self {
+        Self::for_tier(route.tier())
+    }
+
+    /// The wait after the `failures`-th transient failure of a row.
+    pub fn backoff_ms(&self, failures: u32) -> u64 {
+        let doublings = failures.saturating_sub(1).min(30);
+        self.backoff_base_ms
+            .saturating_mul(1u64 << doublings)
+            .min(self.backoff_max_ms)
+    }
+}
+
+/// How a row ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Invited,
+    AlreadyInvited,
+    AlreadyMember,
+    /// Slack said no (or kept failing): the catalogue's sentence and fix.
+    Refused {
+        code: String,
+        summary: String,
+        fix: String,
+    },
+    /// Never sent: the row was invalid, or the job was cancelled first.
+    NotSent {
+        reason: String,
+    },
+}
+
+/// An [`Outcome`] without its details: for counting and filtering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Invited,
+    AlreadyInvited,
+    AlreadyMember,
+    Refused,
+    NotSent,
+}
+
+impl OutcomeKind {
+    pub const ALL: [OutcomeKind; 5] = [
+        OutcomeKind::Invited,
+        OutcomeKind::AlreadyInvited,
+        OutcomeKind::AlreadyMember,
+        OutcomeKind::Refused,
+        OutcomeKind::NotSent,
+    ];
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            OutcomeKind::Invited => "Invited",
+            OutcomeKind::AlreadyInvited => "Already invited",
+            OutcomeKind::AlreadyMember => "Already a member",
+            OutcomeKind::Refused => "Refused",
+            OutcomeKind::NotSent => "Not sent",
+        }
+    }
+
+    /// The word in the results CSV.
+    pub const fn word(self) -> &'static str {
+        match self {
+            OutcomeKind::Invited => "invited",
+            OutcomeKind::AlreadyInvited => "already_invited",
+            OutcomeKind::AlreadyMember => "already_member",
+            OutcomeKind::Refused => "refused",
+            OutcomeKind::NotSent => "not_sent",
+        }
+    }
+}
+
+impl Outcome {
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            Outcome::Invited => OutcomeKind::Invited,
+            Outcome::AlreadyInvited => OutcomeKind::AlreadyInvited,
+            Outcome::AlreadyMember => OutcomeKind::AlreadyMember,
+            Outcome::Refused { .. } => OutcomeKind::Refused,
+            Outcome::NotSent { .. } => OutcomeKind::NotSent,
+        }
+    }
+
+    fn refused(error: &SlackError, method: &str) -> Self {
+        let e = explain(error, Some(method));
+        Outcome::Refused {
+            code: e.code,
+            summary: e.summary,
+            fix: e.fix,
+        }
+    }
+}
+
+/// Where a row stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RowState {
+    /// To be sent (again).
+    Pending,
+    /// Sent, answer not recorded yet. `attempt` counts this row's calls (1 for the first);
+    /// `possibly_delivered`: an earlier call may have reached Slack. A job restored in this
+    /// state sends the row again, taking it as possibly delivered.
+    InFlight {
+        attempt: u32,
+        possibly_delivered: bool,
+    },
+    Done {
+        #[serde(flatten)]
+        outcome: Outcome,
+    },
+}
+
+/// One row of the job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobRow {
+    /// The line of the CSV (or the position in the list, from 1).
+    pub line: usize,
+    pub invitation: Invitation,
+    pub state: RowState,
+    /// Calls sent for this row.
+    #[serde(default)]
+    pub sends: u32,
+    /// Transient failures so far (they count toward [`Pacing::max_attempts`]).
+    #[serde(default)]
+    pub failures: u32,
+    /// HTTP 429s so far.
+    #[serde(default)]
+    pub rate_limited: u32,
+    /// An earlier call may have reached Slack (it failed after being sent: dropped, 5xx,
+    /// unreadable answer, or the job was closed while it was in flight).
+    #[serde(default)]
+    pub possibly_delivered: bool,
+    /// Not before this time (backoff after a transient failure).
+    #[serde(default)]
+    pub retry_at_ms: u64,
+    /// The last error code Slack (or the network) gave for this row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_code: Option<String>,
+    /// Something worth saying about the outcome (e.g. confirmed on a retry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl JobRow {
+    pub fn pending(line: usize, invitation: Invitation) -> Self {
+        Self {
+            line,
+            invitation,
+            state: RowState::Pending,
+            sends: 0,
+            failures: 0,
+            rate_limited: 0,
+            possibly_delivered: false,
+            retry_at_ms: 0,
+            last_code: None,
+            note: None,
+        }
+    }
+
+    pub fn not_sent(line: usize, invitation: Invitation, reason: impl Into<String>) -> Self {
+        Self {
+            state: RowState::Done {
+                outcome: Outcome::NotSent {
+                    reason: reason.into(),
+                },
+            },
+            ..Self::pending(line, invitation)
+        }
+    }
+
+    pub fn outcome(&self) -> Option<&Outcome> {
+        match &self.state {
+            RowState::Done { outcome } => Some(outcome),
+            _ => None,
+        }
+    }
+
+    pub fn is_pending(&self) -> bool {
+        self.state == RowState::Pending
+    }
+
+    pub fn is_in_flight(&self) -> bool {
+        matches!(self.state, RowState::InFlight { .. })
+    }
+}
+
+/// What to do next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Send `form` to `method` now, then [`Job::record`] the answer for `row`.
+    Send {
+        row: usize,
+        form: Form,
+        method: &'static str,
+    },
+    /// Nothing to send before this time (ms since the epoch); ask again then.
+    WaitUntil(u64),
+    /// A call is in flight: record its answer first.
+    AwaitAnswer {
+        row: usize,
+    },
+    Paused,
+    /// Every row has its final state.
+    Finished,
+}
+
+/// Counts by outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub invited: usize,
+    pub already_invited: usize,
+    pub already_member: usize,
+    pub refused: usize,
+    pub not_sent: usize,
+}
+
+impl Counts {
+    pub fn get(&self, kind: OutcomeKind) -> usize {
+        match kind {
+            OutcomeKind::Invited => self.invited,
+            OutcomeKind::AlreadyInvited => self.already_invited,
+            OutcomeKind::AlreadyMember => self.already_member,
+            OutcomeKind::Refused => self.refused,
+            OutcomeKind::NotSent => self.not_sent,
+        }
+    }
+
+    fn add(&mut self, kind: OutcomeKind) {
+        let slot = match kind {
+            OutcomeKind::Invited => &mut self.invited,
+            OutcomeKind::AlreadyInvited => &mut self.already_invited,
+            OutcomeKind::AlreadyMember => &mut self.already_member,
+            OutcomeKind::Refused => &mut self.refused,
+            OutcomeKind::NotSent => &mut self.not_sent,
+        };
+        *slot += 1;
+    }
+}
+
+/// Where the job stands, for the progress bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub total: usize,
+    /// Rows with their final state.
+    pub done: usize,
+    pub counts: Counts,
+    pub in_flight: usize,
+    /// Rows still to finish (pending and in flight).
+    pub remaining: usize,
+    /// Time to the end at the current pace; `None` while paused.
+    pub eta_ms: Option<u64>,
+    pub paused: bool,
+    pub cancelled: bool,
+    pub finished: bool,
+    /// Calls sent so far, and how many Slack answered with 429.
+    pub sends: u32,
+    pub rate_limits: u32,
+}
+
+/// Completions remembered for the observed pace.
+const RECENT: usize = 20;
+/// The saved format's version.
+const VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Data {
+    version: u32,
+    route: InviteRoute,
+    pacing: Pacing,
+    rows: Vec<JobRow>,
+    paused: bool,
+    cancelled: bool,
+    /// When the last call was sent.
+    last_send_ms: Option<u64>,
+    /// Slack's Retry-After: no call before this.
+    hold_until_ms: u64,
+    /// When the last rows that were sent reached their final state.
+    recent: VecDeque<u64>,
+    sends: u32,
+    rate_limits: u32,
+}
+
+/// A bulk invite job. Serialize it after every [`Job::record`] (it is plain JSON); restore it
+/// with [`Job::restore`] or any serde deserializer: rows in flight then are sent again as
+/// possibly delivered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Data")]
+pub struct Job(Data);
+
+impl From<Data> for Job {
+    fn from(mut data: Data) -> Self {
+        for row in &mut data.rows {
+            if let RowState::InFlight { .. } = row.state {
+                // The answer of that call is lost: it may or may not have reached Slack.
+                row.state = RowState::Pending;
+                row.possibly_delivered = true;
+                row.note = Some(
+                    "The console was closed while this call was in flight; it was sent again."
+                        .into(),
+                );
+            }
+        }
+        Job(data)
+    }
+}
+
+impl Job {
+    /// A job sending `rows` in order; their lines are 1, 2, 3…
+    pub fn new(rows: Vec<Invitation>, route: InviteRoute, pacing: Pacing) -> Self {
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, inv)| JobRow::pending(i + 1, inv))
+            .collect();
+        Self::from_rows(rows, route, pacing)
+    }
+
+    /// A job of a preview: valid rows are sent; invalid rows are reported `NotSent` with
+    /// their problems, never sent.
+    pub fn from_preview(rows: &[PreviewRow], route: InviteRoute, pacing: Pacing) -> Self {
+        let rows = rows
+            .iter()
+            .map(|r| match &r.invitation {
+                Some(inv) if r.is_valid() => JobRow::pending(r.line, inv.clone()),
+                _ => JobRow::not_sent(r.line, draft(r), r.reason()),
+            })
+            .collect();
+        Self::from_rows(rows, route, pacing)
+    }
+
+    pub fn from_rows(rows: Vec<JobRow>, route: InviteRoute, pacing: Pacing) -> Self {
+        Job(Data {
+            version: VERSION,
+            route,
+            pacing,
+            rows,
+            paused: false,
+            cancelled: false,
+            last_send_ms: None,
+            hold_until_ms: 0,
+            recent: VecDeque::new(),
+            sends: 0,
+            rate_limits: 0,
+        })
+    }
+
+    /// A job saved with [`Job::to_json`] (or any serde serializer).
+    pub fn restore(json: &str) -> Result<Job, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a job always encodes")
+    }
+
+    pub fn route(&self) -> &InviteRoute {
+        &self.0.route
+    }
+
+    pub fn pacing(&self) -> &Pacing {
+        &self.0.pacing
+    }
+
+    pub fn rows(&self) -> &[JobRow] {
+        &self.0.rows
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.0.paused
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.cancelled
+    }
+
+    /// Every row has its final state.
+    pub fn is_finished(&self) -> bool {
+        self.0.rows.iter().all(|r| r.outcome().is_some())
+    }
+
+    fn in_flight(&self) -> Option<usize> {
+        self.0.rows.iter().position(JobRow::is_in_flight)
+    }
+
+    /// The earliest time the next call may go out, whichever row it is.
+    fn earliest_send(&self) -> u64 {
+        let paced = self
+            .0
+            .last_send_ms
+            .map_or(0, |t| t.saturating_add(self.0.pacing.spacing_ms));
+        paced.max(self.0.hold_until_ms)
+    }
+
+    /// The pending row to send next and when: the first in order among those ready
+    /// earliest (a row backing off lets the others go ahead).
+    fn next_pending(&self) -> Option<(usize, u64)> {
+        let earliest = self.earliest_send();
+        let mut found: Option<(usize, u64)> = None;
+        for (i, row) in self.0.rows.iter().enumerate() {
+            if !row.is_pending() {
+                continue;
+            }
+            let at = earliest.max(row.retry_at_ms);
+            if found.is_none_or(|(_, best)| at < best) {
+                found = Some((i, at));
+                if at == earliest {
+                    break;
+                }
+            }
+        }
+        found
+    }
+
+    /// What to do at `now_ms`. On [`Step::Send`] the row is in flight until
+    /// [`Job::record`] gets its answer.
+    pub fn next(&mut self, now_ms: u64) -> Step {
+        let in_flight = self.in_flight();
+        if self.0.cancelled {
+            return match in_flight {
+                Some(row) => Step::AwaitAnswer { row },
+                None => Step::Finished,
+            };
+        }
+        let Some((row, at)) = self.next_pending() else {
+            return match in_flight {
+                Some(row) => Step::AwaitAnswer { row },
+                None => Step::Finished,
+            };
+        };
+        if self.0.paused {
+            return Step::Paused;
+        }
+        if let Some(row) = in_flight {
+            return Step::AwaitAnswer { row };
+        }
+        if at > now_ms {
+            return Step::WaitUntil(at);
+        }
+        let method = self.0.route.method_name();
+        let form = form(&self.0.rows[row].invitation, &self.0.route);
+        let r = &mut self.0.rows[row];
+        r.sends += 1;
+        r.state = RowState::InFlight {
+            attempt: r.sends,
+            possibly_delivered: r.possibly_delivered,
+        };
+        self.0.sends += 1;
+        self.0.last_send_ms = Some(now_ms);
+        Step::Send { row, form, method }
+    }
+
+    /// Records the answer to the call of `row` sent by the last [`Step::Send`]. Returns
+    /// `false` (and changes nothing) when that row has no call in flight.
+    pub fn record(&mut self, row: usize, result: Result<(), SlackError>, now_ms: u64) -> bool {
+        let method = self.0.route.method_name();
+        let pacing = self.0.pacing;
+        let cancelled = self.0.cancelled;
+        let Some(r) = self.0.rows.get_mut(row) else {
+            return false;
+        };
+        if !r.is_in_flight() {
+            return false;
+        }
+        let mut hold_until = None;
+        let outcome = match result {
+            Ok(()) => Some(Outcome::Invited),
+            Err(error) => {
+                let code = error.code().to_owned();
+                r.last_code = Some(code.clone());
+                match &error {
+                    SlackError::RateLimited { retry_after } => {
+                        r.rate_limited += 1;
+                        hold_until = Some(now_ms.saturating_add(retry_after.saturating_mul(1000)));
+                        (r.rate_limited >= pacing.max_rate_limits)
+                            .then(|| Outcome::refused(&error, method))
+                    }
+                    e if e.is_transient() => {
+                        r.possibly_delivered = true;
+                        r.failures += 1;
+                        if r.failures >= pacing.max_attempts {
+                            Some(Outcome::refused(&error, method))
+                        } else {
+                            r.retry_at_ms = now_ms.saturating_add(pacing.backoff_ms(r.failures));
+                            None
+                        }
+                    }
+                    _ => Some(match code.as_str() {
+                        "already_invited" | "already_in_team_invited_user"
+                            if r.possibly_delivered =>
+                        {
+                            r.note = Some(format!("Invited: an earlier call that failed on the way back had reached Slack, which answered {code} to the retry."));
+                            Outcome::Invited
+                        }
+                        "sent_recently" if r.possibly_delivered && r.invitation.resend => {
+                            r.note = Some("Resent: an earlier call that failed on the way back had reached Slack, which answered sent_recently to the retry.".into());
+                            Outcome::Invited
+                        }
+                        "already_invited" | "already_in_team_invited_user" => {
+                            Outcome::AlreadyInvited
+                        }
+                        "already_in_team" => Outcome::AlreadyMember,
+                        _ => Outcome::refused(&error, method),
+                    }),
+                }
+            }
+        };
+        let outcome = match outcome {
+            Some(o) => Some(o),
+            None if cancelled => Some(Outcome::NotSent {
+                reason: cancelled_reason(r),
+            }),
+            None => None,
+        };
+        match outcome {
+            Some(outcome) => {
+                r.state = RowState::Done { outcome };
+                if self.0.recent.len() == RECENT {
+                    self.0.recent.pop_front();
+                }
+                self.0.recent.push_back(now_ms);
+            }
+            None => r.state = RowState::Pending,
+        }
+        if let Some(t) = hold_until {
+            self.0.rate_limits += 1;
+            self.0.hold_until_ms = self.0.hold_until_ms.max(t);
+        }
+        true
+    }
+
+    /// No new call until [`Job::resume`]; a call in flight still gets its answer recorded.
+    pub fn pause(&mut self) {
+        self.0.paused = true;
+    }
+
+    pub fn resume(&mut self) {
+        self.0.paused = false;
+    }
+
+    /// Rows not sent yet become `NotSent`; a call in flight still gets its answer recorded.
+    pub fn cancel(&mut self) {
+        self.0.cancelled = true;
+        for r in &mut self.0.rows {
+            if r.is_pending() {
+                r.state = RowState::Done {
+                    outcome: Outcome::NotSent {
+                        reason: cancelled_reason(r),
+                    },
+                };
+            }
+        }
+    }
+
+    /// Counts, what is left, and an honest time to the end: the calls left times the pace
+    /// (the tier's spacing, or the recently observed time per row when that is slower, e.g.
+    /// after 429s and retries), plus any wait imposed now.
+    pub fn progress(&self, now_ms: u64) -> Progress {
+        let mut counts = Counts::default();
+        let mut in_flight = 0;
+        let mut pending = 0;
+        for r in &self.0.rows {
+            match &r.state {
+                RowState::Done { outcome } => counts.add(outcome.kind()),
+                RowState::InFlight { .. } => in_flight += 1,
+                RowState::Pending => pending += 1,
+            }
+        }
+        let remaining = pending + in_flight;
+        let total = self.0.rows.len();
+        let finished = remaining == 0;
+        let eta_ms = if finished || (self.0.cancelled && pending == 0) {
+            Some(0)
+        } else if self.0.paused {
+            None
+        } else {
+            Some(self.eta(now_ms, pending))
+        };
+        Progress {
+            total,
+            done: total - remaining,
+            counts,
+            in_flight,
+            remaining,
+            eta_ms,
+            paused: self.0.paused,
+            cancelled: self.0.cancelled,
+            finished,
+            sends: self.0.sends,
+            rate_limits: self.0.rate_limits,
+        }
+    }
+
+    fn eta(&self, now_ms: u64, pending: usize) -> u64 {
+        if pending == 0 {
+            return 0;
+        }
+        let spacing = self.0.pacing.spacing_ms;
+        let recent = &self.0.recent;
+        let observed = match (recent.front(), recent.back()) {
+            (Some(&first), Some(&last)) if recent.len() >= 3 => {
+                // Time per row lately, counting the time since the last one finished.
+                let span = last.max(now_ms).saturating_sub(first);
+                span / (recent.len() as u64 - 1).max(1)
+            }
+            _ => 0,
+        };
+        let per_row = spacing.max(observed);
+        let first_at = self.next_pending().map_or(now_ms, |(_, at)| at).max(now_ms);
+        (first_at - now_ms).saturating_add(per_row.saturating_mul(pending as u64 - 1))
+    }
+
+    /// Every row, with its outcome so far.
+    pub fn results(&self) -> Vec<RowResult> {
+        self.0.rows.iter().map(RowResult::of).collect()
+    }
+}
+
+fn cancelled_reason(r: &JobRow) -> String {
+    match (&r.last_code, r.possibly_delivered) {
+        (Some(code), true) => format!("Cancelled. An earlier call failed ({code}) and may have reached Slack: check the pending invitations before inviting this person again."),
+        _ => "Cancelled before it was sent.".to_owned(),
+    }
+}
+
+/// The invitation of an invalid preview row, as far as it can be read (for the results).
+fn draft(row: &PreviewRow) -> Invitation {
+    let f = &row.fields;
+    let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    Invitation {
+        email: f.email.trim().to_owned(),
+        real_name: text(&f.name),
+        first_name: text(&f.first_name),
+        last_name: text(&f.last_name),
+        member_type: MemberType::parse(&f.member_type).unwrap_or_default(),
+        ..Invitation::default()
+    }
+}
+
+/// Reads the answer to an invite call: `Ok` for `{"ok": true}`, else why not.
+pub fn read_answer(response: &HttpResponse) -> Result<(), SlackError> {
+    crate::decode::decode_envelope::<Ack>(response).map(|_| ())
+}
+
+/// The error for a call whose connection closed without an answer.
+pub fn dropped() -> SlackError {
+    SlackError::Http {
+        status: 0,
+        message: "the connection closed without an answer".into(),
+    }
+}
+
+/// One row of the results table and export.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowResult {
+    pub line: usize,
+    pub email: String,
+    pub name: String,
+    pub member_type: MemberType,
+    pub channels: Vec<ChannelId>,
+    /// `None` while the row is pending or in flight.
+    pub outcome: Option<Outcome>,
+    /// Slack's code, when it answered with one (refusals, already invited or a member).
+    pub code: Option<String>,
+    /// A sentence: why it was refused and the fix, why it was not sent, or a note.
+    pub detail: String,
+    pub sends: u32,
+}
+
+impl RowResult {
+    fn of(r: &JobRow) -> Self {
+        let outcome = r.outcome().cloned();
+        let code = match &outcome {
+            Some(Outcome::Refused { code, .. }) => Some(code.clone()),
+            Some(Outcome::AlreadyInvited | Outcome::AlreadyMember) => r.last_code.clone(),
+            _ => None,
+        };
+        let detail = match &outcome {
+            Some(Outcome::Refused { summary, fix, .. }) => format!("{summary} {fix}"),
+            Some(Outcome::NotSent { reason }) => reason.clone(),
+            Some(Outcome::AlreadyInvited | Outcome::AlreadyMember) => r
+                .last_code
+                .as_deref()
+                .map(|c| {
+                    let e = explain_code(c);
+                    format!("{} {}", e.summary, e.fix)
+                })
+                .unwrap_or_default(),
+            Some(Outcome::Invited) => r.note.clone().unwrap_or_default(),
+            None => match (&r.state, &r.last_code) {
+                (RowState::InFlight { .. }, _) => "Sending…".to_owned(),
+                (_, Some(code)) => format!("Waiting to try again after {code}."),
+                _ => String::new(),
+            },
+        };
+        RowResult {
+            line: r.line,
+            email: r.invitation.email.clone(),
+            name: r.invitation.full_name().unwrap_or_default(),
+            member_type: r.invitation.member_type,
+            channels: r.invitation.channels.clone(),
+            outcome,
+            code,
+            detail,
+            sends: r.sends,
+        }
+    }
+
+    pub fn kind(&self) -> Option<OutcomeKind> {
+        self.outcome.as_ref().map(Outcome::kind)
+    }
+}
+
+/// The results as CSV: `line,email,name,type,channels,outcome,code,detail`, RFC 4180 quoting,
+/// and cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return) prefixed with `'`.
+pub fn results_csv(results: &[RowResult]) -> String {
+    let mut out = String::new();
+    csv::write_row(
+        &mut out,
+        &[
+            "line", "email", "name", "type", "channels", "outcome", "code", "detail",
+        ],
+    );
+    for r in results {
+        let channels: Vec<&str> = r.channels.iter().map(ChannelId::as_str).collect();
+        let cells = [
+            r.line.to_string(),
+            r.email.clone(),
+            r.name.clone(),
+            r.member_type.csv_word().to_owned(),
+            channels.join(" "),
+            r.kind().map_or("pending", OutcomeKind::word).to_owned(),
+            r.code.clone().unwrap_or_default(),
+            r.detail.clone(),
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| defuse(c)).collect();
+        csv::write_row(&mut out, &cells);
+    }
+    out
+}
+
+/// Keeps a spreadsheet from reading a cell as a formula.
+pub fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}

@@ -1,0 +1,496 @@
+//! The bulk job's rules with scripted answers: pacing, one call at a time, 429s, transient
+//! failures and backoff, possibly-delivered retries, pause / resume / cancel, restore,
+//! progress and results. (The job against the simulated Slack is in the sim's tests.)
+
+use slack_admin_core::invite::job::{self, results_csv, JobRow, RowState};
+use slack_admin_core::invite::preview::{self, Context};
+use slack_admin_core::invite::{
+    ChannelDirectory, Defaults, Invitation, InviteRoute, Job, Mapping, Outcome, OutcomeKind,
+    Pacing, Step,
+};
+use slack_admin_core::{SlackError, TeamId, Tier};
+use std::collections::HashSet;
+
+const T0: u64 = 1_780_000_000_000;
+
+fn route() -> InviteRoute {
+    InviteRoute::Admin {
+        team_id: TeamId::new("T07NW4HQ1"),
+    }
+}
+
+fn people(n: usize) -> Vec<Invitation> {
+    (0..n)
+        .map(|i| Invitation {
+            channels: vec!["C07A10001".into()],
+            ..Invitation::new(format!("new.person{i}@northwind.example"))
+        })
+        .collect()
+}
+
+fn job(n: usize) -> Job {
+    Job::new(people(n), route(), Pacing::for_tier(Tier::Two))
+}
+
+/// Sends the next call at `now`, which must be allowed; returns its row.
+fn send(job: &mut Job, now: u64) -> usize {
+    match job.next(now) {
+        Step::Send { row, form, method } => {
+            assert_eq!(method, "admin.users.invite");
+            assert_eq!(form.get("team_id"), Some("T07NW4HQ1"));
+            row
+        }
+        other => panic!("expected a send at {now}, got {other:?}"),
+    }
+}
+
+fn api(code: &str) -> Result<(), SlackError> {
+    Err(SlackError::api(code))
+}
+
+fn outcome(job: &Job, row: usize) -> Outcome {
+    job.rows()[row].outcome().cloned().expect("final")
+}
+
+#[test]
+fn pacing_follows_the_tier() {
+    let p = Pacing::for_tier(Tier::Two);
+    assert_eq!(p.spacing_ms, 3000);
+    assert_eq!(Pacing::per_minute(1000.0).spacing_ms, 60);
+    assert_eq!(
+        Pacing::per_minute(7.0).spacing_ms,
+        8572,
+        "rounded up, never faster"
+    );
+    assert_eq!(Pacing::for_route(&InviteRoute::Legacy).spacing_ms, 3000);
+    assert_eq!(
+        (1..=7).map(|n| p.backoff_ms(n)).collect::<Vec<_>>(),
+        vec![2000, 4000, 8000, 16000, 32000, 60000, 60000]
+    );
+}
+
+#[test]
+fn calls_go_one_at_a_time_spaced_by_the_tier() {
+    let mut j = job(3);
+    assert_eq!(send(&mut j, T0), 0);
+    assert_eq!(j.next(T0), Step::AwaitAnswer { row: 0 });
+    assert!(j.record(0, Ok(()), T0 + 200));
+    assert_eq!(j.next(T0 + 200), Step::WaitUntil(T0 + 3000));
+    assert_eq!(send(&mut j, T0 + 3000), 1);
+    assert!(j.record(1, Ok(()), T0 + 3100));
+    // Asked late, it sends at once; the spacing counts from that send.
+    assert_eq!(send(&mut j, T0 + 9000), 2);
+    assert!(j.record(2, Ok(()), T0 + 9000));
+    assert_eq!(j.next(T0 + 9000), Step::Finished);
+    assert!(j.is_finished());
+    assert!((0..3).all(|r| outcome(&j, r) == Outcome::Invited));
+    assert!(
+        !j.record(2, Ok(()), T0 + 9001),
+        "no call in flight for that row"
+    );
+}
+
+#[test]
+fn a_429_waits_retry_after_and_is_not_a_failed_attempt() {
+    let mut j = job(2);
+    assert_eq!(send(&mut j, T0), 0);
+    j.record(0, Err(SlackError::RateLimited { retry_after: 7 }), T0 + 10);
+    assert_eq!(j.next(T0 + 10), Step::WaitUntil(T0 + 7010));
+    assert_eq!(send(&mut j, T0 + 7010), 0, "the same row again");
+    j.record(0, Ok(()), T0 + 7010);
+    let r = &j.rows()[0];
+    assert_eq!((r.sends, r.failures, r.rate_limited), (2, 0, 1));
+    assert!(!r.possibly_delivered, "a 429 was not processed");
+    assert_eq!(outcome(&j, 0), Outcome::Invited);
+    assert_eq!(j.progress(T0 + 7010).rate_limits, 1);
+}
+
+#[test]
+fn too_many_429s_on_one_row_refuse_it_and_the_rest_goes_on() {
+    let mut j = job(2);
+    let mut now = T0;
+    for _ in 0..10 {
+        assert_eq!(send(&mut j, now), 0);
+        j.record(0, Err(SlackError::RateLimited { retry_after: 1 }), now);
+        now += 3000;
+    }
+    match outcome(&j, 0) {
+        Outcome::Refused { code, summary, .. } => {
+            assert_eq!(code, "ratelimited");
+            assert!(summary.contains("slow down"), "{summary}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(send(&mut j, now), 1);
+}
+
+#[test]
+fn transient_failures_back_off_while_other_rows_go_ahead() {
+    let mut j = job(3);
+    assert_eq!(send(&mut j, T0), 0);
+    j.record(
+        0,
+        Err(SlackError::Http {
+            status: 500,
+            message: "Internal Server Error".into(),
+        }),
+        T0,
+    );
+    // Row 0 waits 2 s of backoff; the pace allows a call at T0 + 3000, so row 0 goes then.
+    assert_eq!(j.next(T0), Step::WaitUntil(T0 + 3000));
+    assert_eq!(send(&mut j, T0 + 3000), 0);
+    j.record(0, Err(job::dropped()), T0 + 3000);
+    // Now 4 s of backoff: row 1 goes first.
+    assert_eq!(send(&mut j, T0 + 6000), 1);
+    j.record(1, Ok(()), T0 + 6000);
+    assert_eq!(send(&mut j, T0 + 9000), 0);
+    let r = &j.rows()[0];
+    assert_eq!(
+        r.state,
+        RowState::InFlight {
+            attempt: 3,
+            possibly_delivered: true
+        }
+    );
+    j.record(
+        0,
+        Err(SlackError::Decode {
+            message: "EOF".into(),
+        }),
+        T0 + 9000,
+    );
+    assert_eq!(send(&mut j, T0 + 12_000), 2);
+    j.record(2, Ok(()), T0 + 12_000);
+    // Two more failures reach max_attempts (5).
+    let mut now = T0 + 12_000;
+    for _ in 0..2 {
+        let Step::WaitUntil(t) = j.next(now) else {
+            panic!("row 0 backs off")
+        };
+        now = t;
+        assert_eq!(send(&mut j, now), 0);
+        j.record(0, api("internal_error"), now);
+    }
+    match outcome(&j, 0) {
+        Outcome::Refused { code, summary, fix } => {
+            assert_eq!(code, "internal_error");
+            assert!(summary.starts_with("Slack had an internal problem"));
+            assert!(!fix.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(j.rows()[0].failures, 5);
+    assert_eq!(j.next(now), Step::Finished);
+}
+
+#[test]
+fn already_invited_after_a_possibly_delivered_call_is_a_success() {
+    for code in ["already_invited", "already_in_team_invited_user"] {
+        let mut j = job(2);
+        send(&mut j, T0);
+        j.record(0, Err(job::dropped()), T0);
+        // The 2 s backoff ends before the pace allows the next call: row 0 goes again.
+        assert_eq!(send(&mut j, T0 + 3000), 0);
+        j.record(0, api(code), T0 + 3000);
+        assert_eq!(send(&mut j, T0 + 6000), 1);
+        j.record(1, api(code), T0 + 6000);
+        assert_eq!(outcome(&j, 0), Outcome::Invited, "{code}");
+        assert_eq!(
+            outcome(&j, 1),
+            Outcome::AlreadyInvited,
+            "{code}: no earlier call"
+        );
+        let results = j.results();
+        assert!(results[0].detail.contains("had reached Slack"));
+        assert_eq!(results[1].code.as_deref(), Some(code));
+    }
+}
+
+#[test]
+fn sent_recently_after_a_possibly_delivered_resend_is_a_success() {
+    let inv = Invitation {
+        resend: true,
+        ..Invitation::new("apprentice@harborbakery.example")
+    };
+    let mut j = Job::new(
+        vec![inv.clone(), inv],
+        InviteRoute::Legacy,
+        Pacing::for_tier(Tier::Two),
+    );
+    send_legacy(&mut j, T0);
+    j.record(
+        0,
+        Err(SlackError::Http {
+            status: 502,
+            message: "Bad Gateway".into(),
+        }),
+        T0,
+    );
+    assert_eq!(send_legacy(&mut j, T0 + 3000), 0);
+    j.record(0, api("sent_recently"), T0 + 3000);
+    assert_eq!(send_legacy(&mut j, T0 + 6000), 1);
+    j.record(1, api("sent_recently"), T0 + 6000);
+    assert_eq!(outcome(&j, 0), Outcome::Invited);
+    assert_eq!(outcome(&j, 1).kind(), OutcomeKind::Refused);
+}
+
+fn send_legacy(j: &mut Job, now: u64) -> usize {
+    match j.next(now) {
+        Step::Send { row, method, .. } => {
+            assert_eq!(method, "users.admin.invite");
+            row
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn refusals_are_final_and_explained() {
+    let mut j = job(4);
+    let mut now = T0;
+    for (row, answer) in [
+        (0, api("already_in_team")),
+        (1, api("user_disabled")),
+        (2, api("invalid_email")),
+        (3, api("something_new")),
+    ] {
+        assert_eq!(send(&mut j, now), row);
+        j.record(row, answer, now);
+        now += 3000;
+    }
+    assert_eq!(outcome(&j, 0), Outcome::AlreadyMember);
+    match outcome(&j, 1) {
+        Outcome::Refused { code, summary, fix } => {
+            assert_eq!(code, "user_disabled");
+            assert_eq!(
+                summary,
+                "This email belongs to an account that has been deactivated."
+            );
+            assert!(fix.starts_with("Reactivate the account"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match outcome(&j, 3) {
+        Outcome::Refused { summary, .. } => {
+            assert!(summary.contains("something_new"), "{summary}");
+            assert!(summary.contains("admin.users.invite"), "{summary}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(j.next(now), Step::Finished);
+    assert!(j.rows().iter().all(|r| r.sends == 1));
+}
+
+#[test]
+fn a_job_restored_with_a_call_in_flight_sends_it_again_as_possibly_delivered() {
+    let mut j = job(3);
+    send(&mut j, T0);
+    j.record(0, Ok(()), T0);
+    assert_eq!(send(&mut j, T0 + 3000), 1);
+    let saved = j.to_json();
+    assert!(
+        saved.contains(r#""state":"in_flight","attempt":1,"possibly_delivered":false"#),
+        "{saved}"
+    );
+    assert!(
+        saved.contains(r#""state":"done","outcome":"invited""#),
+        "{saved}"
+    );
+
+    let mut back = Job::restore(&saved).unwrap();
+    assert_eq!(back.rows()[1].state, RowState::Pending);
+    assert!(back.rows()[1].possibly_delivered);
+    // Spacing survives: the next call waits for the pace of the last one sent.
+    assert_eq!(back.next(T0 + 3500), Step::WaitUntil(T0 + 6000));
+    assert_eq!(send(&mut back, T0 + 6000), 1);
+    back.record(1, api("already_in_team_invited_user"), T0 + 6000);
+    assert_eq!(outcome(&back, 1), Outcome::Invited);
+    assert_eq!(send(&mut back, T0 + 9000), 2, "row 0 is never sent again");
+    back.record(2, Ok(()), T0 + 9000);
+    assert!(back.is_finished());
+    assert_eq!(
+        back.rows().iter().map(|r| r.sends).collect::<Vec<_>>(),
+        vec![1, 2, 1]
+    );
+    // Plain serde round trips behave the same as restore.
+    let via_serde: Job = serde_json::from_str(&saved).unwrap();
+    assert_eq!(via_serde, Job::restore(&saved).unwrap());
+    // A job without anything in flight round-trips exactly.
+    assert_eq!(Job::restore(&back.to_json()).unwrap(), back);
+}
+
+#[test]
+fn pause_holds_new_calls_but_records_the_one_in_flight() {
+    let mut j = job(2);
+    send(&mut j, T0);
+    j.pause();
+    assert_eq!(j.next(T0), Step::Paused);
+    assert!(j.record(0, Ok(()), T0 + 100));
+    assert_eq!(j.next(T0 + 60_000), Step::Paused);
+    assert!(j.progress(T0).paused);
+    assert_eq!(j.progress(T0).eta_ms, None);
+    j.resume();
+    assert_eq!(send(&mut j, T0 + 60_000), 1);
+}
+
+#[test]
+fn cancel_marks_pending_rows_not_sent_and_still_records_the_call_in_flight() {
+    let pacing = Pacing {
+        backoff_base_ms: 10_000,
+        ..Pacing::for_tier(Tier::Two)
+    };
+    let mut j = Job::new(people(4), route(), pacing);
+    send(&mut j, T0);
+    j.record(0, Err(job::dropped()), T0);
+    assert_eq!(send(&mut j, T0 + 3000), 1);
+    j.cancel();
+    assert_eq!(j.next(T0 + 3000), Step::AwaitAnswer { row: 1 });
+    assert!(j.record(1, Ok(()), T0 + 3100));
+    assert_eq!(j.next(T0 + 3100), Step::Finished);
+    assert_eq!(outcome(&j, 1), Outcome::Invited);
+    match outcome(&j, 0) {
+        Outcome::NotSent { reason } => {
+            assert!(reason.contains("may have reached Slack"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        outcome(&j, 2),
+        Outcome::NotSent {
+            reason: "Cancelled before it was sent.".into()
+        }
+    );
+    let p = j.progress(T0 + 3100);
+    assert_eq!(
+        (p.done, p.remaining, p.counts.not_sent, p.counts.invited),
+        (4, 0, 3, 1)
+    );
+    assert!(p.cancelled && p.finished);
+}
+
+#[test]
+fn a_transient_answer_after_cancel_ends_the_row_as_not_sent() {
+    let mut j = job(2);
+    send(&mut j, T0);
+    j.cancel();
+    j.record(0, Err(job::dropped()), T0 + 10);
+    assert_eq!(outcome(&j, 0).kind(), OutcomeKind::NotSent);
+    assert_eq!(j.next(T0 + 10), Step::Finished);
+}
+
+#[test]
+fn progress_counts_and_an_honest_eta() {
+    let mut j = job(10);
+    let p = j.progress(T0);
+    assert_eq!((p.total, p.done, p.remaining, p.in_flight), (10, 0, 10, 0));
+    assert_eq!(p.eta_ms, Some(9 * 3000), "the first call goes at once");
+    let mut now = T0;
+    for row in 0..4 {
+        assert_eq!(send(&mut j, now), row);
+        assert_eq!(j.progress(now).in_flight, 1);
+        j.record(row, Ok(()), now + 100);
+        now += 3000;
+    }
+    let p = j.progress(now - 2900);
+    assert_eq!((p.done, p.remaining, p.counts.invited), (4, 6, 4));
+    assert_eq!(
+        p.eta_ms,
+        Some(2900 + 5 * 3000),
+        "wait for the pace, then 5 more"
+    );
+    // A long Retry-After: the wait shows, and the slower observed pace stretches the rest.
+    send(&mut j, now);
+    j.record(4, Err(SlackError::RateLimited { retry_after: 30 }), now);
+    let p = j.progress(now);
+    assert!(p.eta_ms.unwrap() >= 30_000 + 5 * 3000, "{p:?}");
+    now += 30_000;
+    send(&mut j, now);
+    j.record(4, Ok(()), now);
+    let p = j.progress(now);
+    let observed = (now - (T0 + 100)) / 4;
+    assert_eq!(p.eta_ms, Some(3000 + 4 * observed));
+    assert!(observed > 3000);
+}
+
+#[test]
+fn a_preview_becomes_a_job_whose_invalid_rows_are_reported_not_sent() {
+    let table = slack_admin_core::invite::csv::parse(
+        "email,name,channels\nana@x.co,Ana Lima,#general\nqwe,Q,#general\nbo@x.co,Bo,#nope\n",
+    )
+    .unwrap();
+    let (mapping, header) = Mapping::guess(&table);
+    let directory = ChannelDirectory::new(vec![("C07A10001".into(), "general".into(), false)]);
+    let members = HashSet::new();
+    let route = route();
+    let defaults = Defaults::default();
+    let ctx = Context {
+        defaults: &defaults,
+        directory: &directory,
+        known_members: &members,
+        route: &route,
+        now_s: (T0 / 1000) as i64,
+    };
+    let rows = preview::build(&table, &mapping, header, &ctx);
+    let mut j = Job::from_preview(&rows, route.clone(), Pacing::for_route(&route));
+    assert_eq!(j.progress(T0).remaining, 1);
+    assert_eq!(send(&mut j, T0), 0);
+    j.record(0, Ok(()), T0);
+    assert_eq!(j.next(T0), Step::Finished);
+    let results = j.results();
+    assert_eq!(
+        results.iter().map(|r| r.line).collect::<Vec<_>>(),
+        vec![2, 3, 4]
+    );
+    assert_eq!(results[0].kind(), Some(OutcomeKind::Invited));
+    assert_eq!(results[1].kind(), Some(OutcomeKind::NotSent));
+    assert!(results[1].detail.contains("not an email address"));
+    assert_eq!(results[1].email, "qwe");
+    assert!(results[2].detail.starts_with("No channel named #nope"));
+    assert_eq!(results[2].name, "Bo");
+    assert_eq!(results[2].sends, 0);
+}
+
+#[test]
+fn results_export_as_csv_with_formulas_defused() {
+    let rows = vec![
+        JobRow::pending(
+            2,
+            Invitation {
+                real_name: Some("=HYPERLINK(\"http://evil\")".into()),
+                channels: vec!["C07A10001".into(), "C07A10002".into()],
+                member_type: slack_admin_core::invite::MemberType::MultiChannelGuest,
+                ..Invitation::new("ana@x.co")
+            },
+        ),
+        JobRow::not_sent(
+            3,
+            Invitation::new("-2+3@x.co"),
+            "Cancelled before it was sent.",
+        ),
+        JobRow::pending(4, Invitation::new("cy@x.co")),
+    ];
+    let mut j = Job::from_rows(rows, route(), Pacing::for_tier(Tier::Two));
+    send(&mut j, T0);
+    j.record(0, api("user_disabled"), T0);
+    let csv = results_csv(&j.results());
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "line,email,name,type,channels,outcome,code,detail"
+    );
+    assert_eq!(
+        lines[1],
+        "2,ana@x.co,\"'=HYPERLINK(\"\"http://evil\"\")\",multi-channel guest,C07A10001 C07A10002,refused,user_disabled,This email belongs to an account that has been deactivated. Reactivate the account in Slack's admin pages (or through SCIM) instead of inviting it again."
+    );
+    assert_eq!(
+        lines[2],
+        "3,'-2+3@x.co,,member,,not_sent,,Cancelled before it was sent."
+    );
+    assert_eq!(lines[3], "4,cy@x.co,,member,,pending,,");
+    assert_eq!(lines.len(), 5, "ends with a line break");
+    let back = slack_admin_core::invite::csv::parse(&csv).unwrap();
+    assert_eq!(back.rows.len(), 4);
+    assert_eq!(back.rows[1][2], "'=HYPERLINK(\"http://evil\")");
+    assert_eq!(job::defuse("@SUM(A1)"), "'@SUM(A1)");
+    assert_eq!(job::defuse("plain"), "plain");
+}
