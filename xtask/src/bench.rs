@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const USAGE: &str = "usage: cargo xtask bench <sim | size>";
+const USAGE: &str = "usage: cargo xtask bench <sim | size | invites>";
 
 /// The first load's aim, brotli-compressed, in bytes (1 KB = 1000 bytes).
 const SIZE_AIM: usize = 300_000;
@@ -16,8 +16,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         [name] => match name.as_str() {
             "sim" => sim(),
             "size" => size(),
+            "invites" => exec(
+                cargo().args([
+                    "run",
+                    "--release",
+                    "-p",
+                    "slack-sim",
+                    "--example",
+                    "bench_invites",
+                ]),
+                "invites benchmark",
+            ),
             other => Err(format!(
-                "no benchmark named `{other}`; there are: sim, size\n{USAGE}"
+                "no benchmark named `{other}`; there are: sim, size, invites\n{USAGE}"
             )),
         },
         _ => Err(USAGE.into()),
