@@ -17,8 +17,11 @@ pub mod preview;
 
 pub use dates::parse_expiration;
 pub use directory::ChannelDirectory;
-pub use job::{Job, Outcome, OutcomeKind, Pacing, Progress, RowResult, Step};
-pub use preview::{Defaults, Mapping, PreviewRow, RowFields, Summary};
+pub use job::{
+    results_csv, Counts, Job, JobRow, Outcome, OutcomeKind, Pacing, Progress, RowResult, RowState,
+    Step,
+};
+pub use preview::{Context, Defaults, Mapping, PreviewRow, RowFields, Summary};
 
 use crate::ids::{ChannelId, TeamId};
 use crate::method::{Method, Tier};
@@ -326,6 +329,21 @@ pub fn check(inv: &Invitation, route: &InviteRoute, now_s: i64) -> Result<(), Ve
     if let Err(e) = validate::email(&inv.email) {
         problems.push(Problem::new(Field::Email, e.to_string()));
     }
+    check_all_but_email(inv, route, now_s, &mut problems);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// [`check`] without the address (the preview checks that once, itself).
+pub(crate) fn check_all_but_email(
+    inv: &Invitation,
+    route: &InviteRoute,
+    now_s: i64,
+    problems: &mut Vec<Problem>,
+) {
     let name_field = if non_empty(inv.real_name.as_deref()).is_some() {
         Field::Name
     } else {
@@ -384,11 +402,6 @@ pub fn check(inv: &Invitation, route: &InviteRoute, now_s: i64) -> Result<(), Ve
     }
     if let Some(Err(e)) = inv.custom_message.as_deref().map(validate::custom_message) {
         problems.push(Problem::new(Field::Message, e.to_string()));
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
     }
 }
 

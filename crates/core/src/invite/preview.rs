@@ -9,7 +9,7 @@
 use super::csv::Table;
 use super::dates::parse_expiration;
 use super::directory::{split_channels, ChannelDirectory};
-use super::{check, Field, Invitation, InviteRoute, MemberType, Problem};
+use super::{check_all_but_email, Field, Invitation, InviteRoute, MemberType, Problem};
 use crate::ids::ChannelId;
 use crate::validate;
 use serde::{Deserialize, Serialize};
@@ -573,15 +573,16 @@ fn validate_row(fields: &RowFields, ctx: &Context<'_>) -> (Invitation, Vec<Probl
         custom_message,
         resend: d.resend,
     };
-    if let Err(found) = check(&invitation, ctx.route, ctx.now_s) {
-        for p in found {
-            if !problems.iter().any(|q| q.field == p.field) {
-                problems.push(p);
-            }
-        }
+    match validate::email(&invitation.email) {
+        Ok(email) => invitation.email = email,
+        Err(e) => problems.insert(0, Problem::new(Field::Email, e.to_string())),
     }
-    if let Ok(email) = validate::email(&invitation.email) {
-        invitation.email = email;
+    let mut found = Vec::new();
+    check_all_but_email(&invitation, ctx.route, ctx.now_s, &mut found);
+    for p in found {
+        if !problems.iter().any(|q| q.field == p.field) {
+            problems.push(p);
+        }
     }
     if let Some(m) = invitation.custom_message.as_deref() {
         invitation.custom_message = validate::custom_message(m).ok().filter(|m| !m.is_empty());
