@@ -117,7 +117,7 @@ fn too_many_429s_on_one_row_refuse_it_and_the_rest_goes_on() {
     match outcome(&j, 0) {
         Outcome::Refused { code, summary, .. } => {
             assert_eq!(code, "ratelimited");
-            assert!(summary.contains("slow down"), "{summary}");
+            assert!(summary.contains("(HTTP 429) 10 times"), "{summary}");
         }
         other => panic!("{other:?}"),
     }
@@ -175,6 +175,7 @@ fn transient_failures_back_off_while_other_rows_go_ahead() {
         Outcome::Refused { code, summary, fix } => {
             assert_eq!(code, "internal_error");
             assert!(summary.starts_with("Slack had an internal problem"));
+            assert!(summary.ends_with("The console tried 5 times."), "{summary}");
             assert!(!fix.is_empty());
         }
         other => panic!("{other:?}"),
@@ -493,4 +494,97 @@ fn results_export_as_csv_with_formulas_defused() {
     assert_eq!(back.rows[1][2], "'=HYPERLINK(\"http://evil\")");
     assert_eq!(job::defuse("@SUM(A1)"), "'@SUM(A1)");
     assert_eq!(job::defuse("plain"), "plain");
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An answer by number: success, 429, 5xx, dropped, unreadable, and Slack's refusals.
+    fn answer(n: u8) -> Result<(), SlackError> {
+        match n % 10 {
+            0 | 1 => Ok(()),
+            2 => Err(SlackError::RateLimited {
+                retry_after: u64::from(n % 4) + 1,
+            }),
+            3 => Err(SlackError::Http {
+                status: 503,
+                message: "Service Unavailable".into(),
+            }),
+            4 => Err(job::dropped()),
+            5 => Err(SlackError::Decode {
+                message: "EOF".into(),
+            }),
+            6 => api("already_in_team_invited_user"),
+            7 => api("already_in_team"),
+            8 => api("user_disabled"),
+            _ => api("internal_error"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Whatever Slack answers, and however often the tab reloads or closes mid-call, the
+        /// job ends with every row final, never calls for a finished row, keeps the pace and
+        /// honours every Retry-After.
+        #[test]
+        fn every_row_ends_once_at_the_pace(
+            rows in 1usize..12,
+            answers in prop::collection::vec(any::<u8>(), 1..64),
+            reloads in prop::collection::vec(any::<u8>(), 1..64),
+        ) {
+            let pacing = Pacing::for_tier(Tier::Two);
+            let mut j = job(rows);
+            let mut now = T0;
+            let mut last_send: Option<u64> = None;
+            let mut not_before = 0u64;
+            let mut finished = vec![false; rows];
+            let mut calls = 0usize;
+            for step in 0..100_000usize {
+                prop_assert!(step < 99_999, "the job never ends");
+                let reload = reloads[step % reloads.len()];
+                match j.next(now) {
+                    Step::Finished => break,
+                    Step::WaitUntil(t) => {
+                        prop_assert!(t > now);
+                        now = t;
+                    }
+                    Step::Send { row, .. } => {
+                        prop_assert!(!finished[row], "row {} sent after its final answer", row);
+                        if let Some(t) = last_send {
+                            prop_assert!(now >= t + pacing.spacing_ms);
+                        }
+                        prop_assert!(now >= not_before);
+                        last_send = Some(now);
+                        let a = answer(answers[calls % answers.len()]);
+                        calls += 1;
+                        if reload % 11 == 0 {
+                            // The tab closes mid-call: the answer is lost.
+                            j = Job::restore(&j.to_json()).unwrap();
+                            now += 1000;
+                            continue;
+                        }
+                        if let Err(SlackError::RateLimited { retry_after }) = &a {
+                            not_before = now + retry_after * 1000;
+                        }
+                        prop_assert!(j.record(row, a, now));
+                        finished[row] = j.rows()[row].outcome().is_some();
+                        if reload % 3 == 0 {
+                            j = Job::restore(&j.to_json()).unwrap();
+                        }
+                    }
+                    other => prop_assert!(false, "unexpected {:?}", other),
+                }
+            }
+            prop_assert!(j.is_finished());
+            let p = j.progress(now);
+            prop_assert_eq!(p.done, rows);
+            prop_assert_eq!(p.eta_ms, Some(0));
+            for r in j.rows() {
+                prop_assert!(r.failures <= pacing.max_attempts);
+                prop_assert!(r.rate_limited <= pacing.max_rate_limits);
+            }
+        }
+    }
 }

@@ -159,6 +159,23 @@ impl Outcome {
             fix: e.fix,
         }
     }
+
+    /// The job gave up on a row after `tries` calls that failed transiently.
+    fn gave_up(error: &SlackError, method: &str, tries: u32) -> Self {
+        if let SlackError::RateLimited { .. } = error {
+            return Outcome::Refused {
+                code: error.code().to_owned(),
+                summary: format!("Slack answered \u{201c}too many calls, slow down\u{201d} (HTTP 429) {tries} times for this row, so the console stopped trying it."),
+                fix: "Send this person again later, on their own or in a smaller batch.".to_owned(),
+            };
+        }
+        let e = explain(error, Some(method));
+        Outcome::Refused {
+            code: e.code,
+            summary: format!("{} The console tried {tries} times.", e.summary),
+            fix: e.fix,
+        }
+    }
 }
 
 /// Where a row stands.
@@ -542,13 +559,13 @@ impl Job {
                         r.rate_limited += 1;
                         hold_until = Some(now_ms.saturating_add(retry_after.saturating_mul(1000)));
                         (r.rate_limited >= pacing.max_rate_limits)
-                            .then(|| Outcome::refused(&error, method))
+                            .then(|| Outcome::gave_up(&error, method, r.rate_limited))
                     }
                     e if e.is_transient() => {
                         r.possibly_delivered = true;
                         r.failures += 1;
                         if r.failures >= pacing.max_attempts {
-                            Some(Outcome::refused(&error, method))
+                            Some(Outcome::gave_up(&error, method, r.failures))
                         } else {
                             r.retry_at_ms = now_ms.saturating_add(pacing.backoff_ms(r.failures));
                             None

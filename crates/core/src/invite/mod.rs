@@ -382,7 +382,7 @@ pub(crate) fn check_all_but_email(
     } else if channels == 0 && route.needs_channel() {
         problems.push(Problem::new(
             Field::Channels,
-            "admin.users.invite needs at least one channel for the new person to join. Add one (for example #general), or set default channels for rows that leave them empty.",
+            "admin.users.invite needs at least one channel for the new person to join. Add one, for example #general (in a CSV import, default channels fill rows that leave them empty).",
         ));
     }
     if let Some(ts) = inv.expiration_ts {
