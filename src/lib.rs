@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::connect::ConnectPage;
+use pages::invite::InvitePage;
 use pages::not_found::NotFoundPage;
 use pages::overview::OverviewPage;
 use session::Session;
@@ -48,6 +49,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=ConnectPage />
                     <Route path=path!("/overview") view=OverviewPage />
+                    <Route path=path!("/invite") view=InvitePage />
                 </Routes>
             </Shell>
         </Router>

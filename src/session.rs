@@ -6,11 +6,17 @@ use serde::{Deserialize, Serialize};
 use slack_admin_core::connection::{Identity, Scopes};
 use slack_admin_core::methods::admin_teams::AdminTeamsList;
 use slack_admin_core::methods::auth::AuthTest;
+use slack_admin_core::methods::conversations::{Channel, ConversationsList};
 use slack_admin_core::methods::team::{Team, TeamInfo};
-use slack_admin_core::SlackError;
+use slack_admin_core::{SlackError, TeamId};
+use slack_sim::SimConfig;
+use std::collections::HashMap;
 
 /// Slack's own API; the default base URL in token mode.
 pub const SLACK_API: &str = "https://slack.com/api/";
+
+/// The rate scale of a "fast" sandbox.
+pub const FAST_SANDBOX: f64 = 50.0;
 
 /// The localStorage key of a remembered connection.
 pub const STORAGE_KEY: &str = "slack-admin-console.connection";
@@ -19,15 +25,37 @@ pub const STORAGE_KEY: &str = "slack-admin-console.connection";
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Settings {
-    Sandbox { token: String },
-    Token { base_url: String, token: String },
+    Sandbox {
+        token: String,
+        /// Simulated rate limits 50 times Slack's, for quick demos.
+        #[serde(default)]
+        fast: bool,
+    },
+    Token {
+        base_url: String,
+        token: String,
+    },
 }
 
 impl Settings {
     pub fn transport(&self) -> Transport {
         match self {
-            Settings::Sandbox { token } => Transport::sandbox(token),
+            Settings::Sandbox { token, .. } => Transport::sandbox_with(
+                token,
+                SimConfig {
+                    rate_scale: self.rate_scale(),
+                    ..SimConfig::default()
+                },
+            ),
             Settings::Token { base_url, token } => Transport::direct(base_url, token),
+        }
+    }
+
+    /// How many times Slack's allowances the connection has: 1 except in a fast sandbox.
+    pub fn rate_scale(&self) -> f64 {
+        match self {
+            Settings::Sandbox { fast: true, .. } => FAST_SANDBOX,
+            _ => 1.0,
         }
     }
 
@@ -42,6 +70,8 @@ pub struct Connection {
     pub transport: Transport,
     pub identity: Identity,
     pub sandbox: bool,
+    /// Times Slack's rate allowances (1 but for a fast sandbox): bulk jobs pace by it.
+    pub rate_scale: f64,
 }
 
 /// Where the app stands.
@@ -61,6 +91,8 @@ pub struct Session {
     pub waiting: RwSignal<Option<u64>>,
     /// Why restoring a remembered connection failed, shown on the connect page.
     pub restore_error: RwSignal<Option<SlackError>>,
+    /// Channels by workspace, fetched once per connection (`conversations.list`, all pages).
+    pub channels: RwSignal<HashMap<TeamId, Vec<Channel>>>,
 }
 
 impl Session {
@@ -69,6 +101,7 @@ impl Session {
             status: RwSignal::new_local(Status::Disconnected),
             waiting: RwSignal::new(None),
             restore_error: RwSignal::new(None),
+            channels: RwSignal::new(HashMap::new()),
         }
     }
 
@@ -92,6 +125,7 @@ impl Session {
             transport,
             identity,
             sandbox: settings.is_sandbox(),
+            rate_scale: settings.rate_scale(),
         })));
         Ok(())
     }
@@ -115,6 +149,7 @@ impl Session {
     pub fn disconnect(&self) {
         storage::clear();
         self.restore_error.set(None);
+        self.channels.set(HashMap::new());
         self.status.set(Status::Disconnected);
     }
 }
@@ -122,6 +157,32 @@ impl Session {
 impl Default for Session {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+impl Session {
+    /// The channels of a workspace, from the cache or fetched (every page) and cached.
+    pub async fn channels_of(
+        &self,
+        transport: &Transport,
+        team: Option<TeamId>,
+    ) -> Result<Vec<Channel>, SlackError> {
+        let key = team.clone().unwrap_or_default();
+        if let Some(cached) = self.channels.with_untracked(|c| c.get(&key).cloned()) {
+            return Ok(cached);
+        }
+        let request = ConversationsList {
+            exclude_archived: Some(true),
+            limit: Some(1000),
+            team_id: team,
+            types: Some("public_channel,private_channel".into()),
+            ..ConversationsList::default()
+        };
+        let mut channels = transport.call_all(&request, Some(self.waiting)).await?;
+        channels.sort_by(|a, b| a.name.cmp(&b.name));
+        self.channels
+            .update(|c| _ = c.insert(key, channels.clone()));
+        Ok(channels)
     }
 }
 

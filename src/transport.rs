@@ -5,8 +5,9 @@
 //! from `slack-sim`, running in this page). Pages never build URLs or parse JSON.
 
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
 use slack_admin_core::pagination::{Pages, Paginated};
-use slack_admin_core::{decode, Form, HttpResponse, Method, SlackError};
+use slack_admin_core::{decode_envelope, Form, HttpResponse, Method, SlackError};
 use slack_sim::{Reply, Request, Sim, SimConfig};
 use std::cell::RefCell;
 use std::fmt;
@@ -91,11 +92,21 @@ impl Transport {
         request: &M,
         waiting: Option<RwSignal<Option<u64>>>,
     ) -> Result<(M::Response, HttpResponse), SlackError> {
-        let form = request.form();
+        self.call_form(M::NAME, &request.form(), waiting).await
+    }
+
+    /// Calls a method by name with ready form fields (the bulk invite job hands these out),
+    /// waiting out rate limits like [`Transport::call`].
+    pub async fn call_form<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        form: &Form,
+        waiting: Option<RwSignal<Option<u64>>>,
+    ) -> Result<(T, HttpResponse), SlackError> {
         let mut attempt = 0;
         loop {
-            let answer = self.send(M::NAME, &form).await?;
-            match decode::<M>(&answer) {
+            let answer = self.send(method, form).await?;
+            match decode_envelope::<T>(&answer) {
                 Err(SlackError::RateLimited { retry_after }) if attempt < RATE_LIMIT_RETRIES => {
                     attempt += 1;
                     wait_out(retry_after, waiting).await;
@@ -104,6 +115,15 @@ impl Transport {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// One attempt, no waiting: for callers that pace and retry themselves (the bulk job).
+    pub async fn call_once<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        form: &Form,
+    ) -> Result<T, SlackError> {
+        decode_envelope::<T>(&self.send(method, form).await?)
     }
 
     /// Every page of a list method, in order.

@@ -66,6 +66,7 @@ async fn identify_tells_each_sandbox_token_apart() {
         let identity = identify(
             &Settings::Sandbox {
                 token: token.into(),
+                fast: false,
             }
             .transport(),
             None,

@@ -58,6 +58,8 @@ pub fn ChannelPicker(
         });
         query.set(String::new());
         active.set(0);
+        // Closed after a pick, so the list never covers what comes next; typing or ↓ reopens.
+        open.set(false);
     };
     let remove = move |id: &ChannelId| chosen.update(|c| c.retain(|x| x != id));
 
@@ -154,6 +156,7 @@ pub fn ChannelPicker(
                     open.set(true);
                 }
                 on:focus=move |_| open.set(true)
+                on:click=move |_| open.set(true)
                 on:blur=move |_| open.set(false)
                 on:keydown=on_keydown
             />

@@ -61,6 +61,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         <Show when=move || matches!(session.status.get(), Status::Connected(_))>
             <nav class="app-nav" aria-label="Main">
                 <A href=href("/overview")>"Overview"</A>
+                <A href=href("/invite")>"Invite"</A>
             </nav>
         </Show>
         {move || {

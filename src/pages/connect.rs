@@ -44,6 +44,7 @@ enum Way {
 fn ConnectForms() -> impl IntoView {
     let session = expect_context::<Session>();
     let who = RwSignal::new(Sim::tokens()[0].0.to_owned());
+    let fast = RwSignal::new(false);
     let token = RwSignal::new(String::new());
     let base_url = RwSignal::new(SLACK_API.to_owned());
     let remember = RwSignal::new(false);
@@ -75,6 +76,7 @@ fn ConnectForms() -> impl IntoView {
         connect.dispatch((
             Settings::Sandbox {
                 token: who.get_untracked(),
+                fast: fast.get_untracked(),
             },
             remember.get_untracked(),
         ));
@@ -118,6 +120,14 @@ fn ConnectForms() -> impl IntoView {
                             .map(|(t, label)| view! { <option value=*t>{*label}</option> })
                             .collect_view()}
                     </select>
+                    <div class="checkbox">
+                        <input id="sandbox-fast" type="checkbox" bind:checked=fast />
+                        <label for="sandbox-fast">"Faster rate limits (50× Slack's)"</label>
+                    </div>
+                    <p class="help">
+                        "For a quick demo of bulk invites. Unticked, the sandbox limits calls as Slack does: "
+                        "about 20 invitations a minute."
+                    </p>
                     <button
                         id="connect-sandbox"
                         class="button primary"

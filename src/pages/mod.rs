@@ -1,5 +1,6 @@
 //! Routed pages.
 
 pub mod connect;
+pub mod invite;
 pub mod not_found;
 pub mod overview;

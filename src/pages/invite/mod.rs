@@ -1,0 +1,135 @@
+//! `/invite`: invite one person (and, with its tab, many from a CSV file).
+
+mod single;
+
+use crate::components::error_panel::ErrorPanel;
+use crate::pages::connect::RequireConnection;
+use crate::session::{Connection, Session};
+use leptos::prelude::*;
+use single::SingleInvite;
+use slack_admin_core::connection::Feature;
+use slack_admin_core::invite::InviteRoute;
+use slack_admin_core::methods::conversations::Channel;
+use slack_admin_core::{SlackError, TeamId};
+
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    view! {
+        <RequireConnection>
+            <Invite />
+        </RequireConnection>
+    }
+}
+
+/// What every invite form of the page shares: where invitations go and the channels there.
+#[derive(Clone, Copy)]
+pub struct InviteContext {
+    /// `Some(team)` on a Grid org (the chosen workspace), `None` with a legacy token.
+    pub team: RwSignal<Option<TeamId>>,
+    pub channels: Signal<Vec<Channel>>,
+    pub channels_error: Signal<Option<SlackError>>,
+}
+
+impl InviteContext {
+    pub fn route(&self) -> InviteRoute {
+        match self.team.get() {
+            Some(team_id) => InviteRoute::Admin { team_id },
+            None => InviteRoute::Legacy,
+        }
+    }
+}
+
+#[component]
+fn Invite() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let Some(connection) = session.connection() else {
+        return ().into_any();
+    };
+    let Connection {
+        transport,
+        identity,
+        ..
+    } = connection;
+    let capability = identity
+        .capabilities()
+        .into_iter()
+        .find(|c| c.feature == Feature::Invite)
+        .expect("every feature has a capability");
+    let Some(via) = capability.via else {
+        return view! {
+            <h1 class="page-title">"Invite people"</h1>
+            <section class="card" role="alert">
+                <h2>"This token cannot invite"</h2>
+                <p>{capability.note.unwrap_or_default()}</p>
+            </section>
+        }
+        .into_any();
+    };
+    let admin = via == "admin.users.invite";
+    // Workspaces to invite into: the org's, or the token's own.
+    let workspaces: Vec<(TeamId, String)> = if identity.org_teams.is_empty() {
+        vec![(identity.team.id.clone(), identity.team.name.clone())]
+    } else {
+        identity
+            .org_teams
+            .iter()
+            .map(|t| (t.id.clone(), t.name.clone()))
+            .collect()
+    };
+    let first = workspaces
+        .iter()
+        .find(|(id, _)| *id == identity.auth.team_id)
+        .or(workspaces.first())
+        .map(|(id, _)| id.clone());
+    let team = RwSignal::new(if admin { first } else { None });
+
+    let loaded = LocalResource::new(move || {
+        let transport = transport.clone();
+        let team = team.get();
+        async move { session.channels_of(&transport, team).await }
+    });
+    let channels = Signal::derive(move || loaded.get().and_then(|r| r.ok()).unwrap_or_default());
+    let channels_error = Signal::derive(move || loaded.get().and_then(|r| r.err()));
+    let context = InviteContext {
+        team,
+        channels,
+        channels_error,
+    };
+    provide_context(context);
+
+    let route_note = if admin {
+        "Invitations are sent with admin.users.invite (Enterprise Grid)."
+    } else {
+        "Invitations are sent with users.admin.invite (legacy token): admin.users.invite needs an Enterprise Grid org."
+    };
+    let several = workspaces.len() > 1;
+    view! {
+        <h1 class="page-title">"Invite people"</h1>
+        <p class="route-note">{route_note}</p>
+        {(admin && several).then(|| view! {
+            <div class="field workspace-chooser">
+                <label for="workspace">"Workspace"</label>
+                <select
+                    id="workspace"
+                    on:change=move |ev| team.set(Some(TeamId::new(event_target_value(&ev))))
+                    prop:value=move || team.get().map(|t| t.to_string()).unwrap_or_default()
+                >
+                    {workspaces.iter().map(|(id, name)| view! {
+                        <option value=id.to_string()>{name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        })}
+        {move || channels_error.get().map(|e| view! {
+            <div class="card">
+                <p>"The channels of this workspace could not be listed, so they cannot be chosen by name."</p>
+                <ErrorPanel error=e method="conversations.list" />
+            </div>
+        })}
+        <section class="card">
+            <h2>"One person"</h2>
+            <SingleInvite />
+        </section>
+    }
+    .into_any()
+}
