@@ -2,6 +2,7 @@
 //!
 //! `main.rs` only mounts [`App`]; everything is exported here so browser tests can mount it.
 
+pub mod bulk;
 pub mod components;
 pub mod pages;
 pub mod session;
@@ -42,6 +43,7 @@ pub fn href(path: &str) -> String {
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
+    provide_context(bulk::BulkJob::new());
     session.restore();
     view! {
         <Router base=base_path()>

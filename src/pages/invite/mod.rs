@@ -1,10 +1,12 @@
 //! `/invite`: invite one person (and, with its tab, many from a CSV file).
 
+mod bulk;
 mod single;
 
 use crate::components::error_panel::ErrorPanel;
 use crate::pages::connect::RequireConnection;
 use crate::session::{Connection, Session};
+use bulk::BulkInvite;
 use leptos::prelude::*;
 use single::SingleInvite;
 use slack_admin_core::connection::Feature;
@@ -48,6 +50,7 @@ fn Invite() -> impl IntoView {
     let Connection {
         transport,
         identity,
+        sandbox,
         ..
     } = connection;
     let capability = identity
@@ -103,6 +106,11 @@ fn Invite() -> impl IntoView {
         "Invitations are sent with users.admin.invite (legacy token): admin.users.invite needs an Enterprise Grid org."
     };
     let several = workspaces.len() > 1;
+    // A saved job opens the CSV tab, where its progress is.
+    let bulk = expect_context::<crate::bulk::BulkJob>();
+    let saved =
+        crate::bulk::saved_owner().is_some_and(|o| o == crate::bulk::owner_of(&identity, sandbox));
+    let many = RwSignal::new(saved || bulk.saved.with_untracked(Option::is_some));
     view! {
         <h1 class="page-title">"Invite people"</h1>
         <p class="route-note">{route_note}</p>
@@ -126,9 +134,37 @@ fn Invite() -> impl IntoView {
                 <ErrorPanel error=e method="conversations.list" />
             </div>
         })}
-        <section class="card">
-            <h2>"One person"</h2>
-            <SingleInvite />
+        <div class="tabs" role="tablist" aria-label="How many people">
+            <button
+                type="button"
+                role="tab"
+                id="tab-one"
+                class="tab"
+                aria-controls="panel-invite"
+                aria-selected=move || (!many.get()).to_string()
+                on:click=move |_| many.set(false)
+            >
+                "One person"
+            </button>
+            <button
+                type="button"
+                role="tab"
+                id="tab-many"
+                class="tab"
+                aria-controls="panel-invite"
+                aria-selected=move || many.get().to_string()
+                on:click=move |_| many.set(true)
+            >
+                "Many (CSV)"
+            </button>
+        </div>
+        <section
+            class="card"
+            id="panel-invite"
+            role="tabpanel"
+            aria-labelledby=move || if many.get() { "tab-many" } else { "tab-one" }
+        >
+            {move || if many.get() { view! { <BulkInvite /> }.into_any() } else { view! { <SingleInvite /> }.into_any() }}
         </section>
     }
     .into_any()
