@@ -340,8 +340,13 @@ fn Importer() -> impl IntoView {
                                 let valid = counts.get().valid as u64;
                                 let rate = session.connection().map(|c| c.rate_scale).unwrap_or(1.0);
                                 let p = pacing(&ctx.route(), rate);
+                                let limit = if rate > 1.0 {
+                                    "the faster sandbox's limit"
+                                } else {
+                                    "Slack's limit"
+                                };
                                 format!(
-                                    "About {} at {} invitations a minute, under Slack's limit for {}.",
+                                    "About {} at {} invitations a minute, under {limit} for {}.",
                                     duration_text(valid.saturating_sub(1) * p.spacing_ms),
                                     (60_000 / p.spacing_ms.max(1)),
                                     ctx.route().method_name()
