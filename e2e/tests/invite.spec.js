@@ -187,3 +187,27 @@ test("the channel picker works from the keyboard", async ({ page }) => {
   await invite.channels.press("Backspace");
   await expect(invite.chips).toHaveCount(0);
 });
+
+test("token mode against slack-sim: a legacy token invites with first and last name", async ({ page }) => {
+  const requests = [];
+  page.on("request", (r) => r.url().includes("users.admin.invite") && requests.push(r.postData() || ""));
+  const connect = new ConnectPage(page);
+  await connect.goto();
+  await connect.withToken("xoxp-sandbox-legacy");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Invite" }).click();
+  const invite = new InvitePage(page);
+  await expect(page.getByText("users.admin.invite (legacy token)")).toBeVisible();
+  await invite.email.fill(`baker${Date.now() % 100000}@harborbakery.example`);
+  await invite.firstName.fill("Ada");
+  await invite.lastName.fill("Baker");
+  await invite.type("Single-channel guest");
+  await invite.addChannel("general");
+  await invite.send.click();
+  await expect(invite.success).toContainText("users.admin.invite");
+  expect(requests).toHaveLength(1);
+  const form = new URLSearchParams(requests[0]);
+  expect(form.get("first_name")).toBe("Ada");
+  expect(form.get("last_name")).toBe("Baker");
+  expect(form.get("ultra_restricted")).toBe("true");
+  expect(form.get("channels")).toMatch(/^C/);
+});
