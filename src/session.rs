@@ -105,11 +105,22 @@ impl Session {
         }
     }
 
+    /// The live connection, read without subscribing (for event handlers and tasks).
     pub fn connection(&self) -> Option<Connection> {
-        match self.status.get() {
-            Status::Connected(c) => Some(*c),
+        self.status.with_untracked(|s| match s {
+            Status::Connected(c) => Some((**c).clone()),
             _ => None,
-        }
+        })
+    }
+
+    /// Whether `transport` is still the live connection: tasks started with one stop when
+    /// the admin disconnects or connects again, even as someone else.
+    pub fn is_current(&self, transport: &Transport) -> bool {
+        self.status
+            .try_with_untracked(
+                |s| matches!(s, Status::Connected(c) if c.transport.same(transport)),
+            )
+            .unwrap_or(false)
     }
 
     /// Connects; on success remembers the settings if asked, else forgets any saved ones.
@@ -139,6 +150,13 @@ impl Session {
         session.status.set(Status::Reconnecting);
         leptos::task::spawn_local(async move {
             if let Err(e) = session.connect(settings, true).await {
+                // A token Slack no longer accepts is not worth remembering.
+                if matches!(
+                    e.code(),
+                    "invalid_auth" | "token_revoked" | "token_expired" | "account_inactive"
+                ) {
+                    storage::clear();
+                }
                 session.restore_error.set(Some(e));
                 session.status.set(Status::Disconnected);
             }
@@ -180,8 +198,11 @@ impl Session {
         };
         let mut channels = transport.call_all(&request, Some(self.waiting)).await?;
         channels.sort_by(|a, b| a.name.cmp(&b.name));
-        self.channels
-            .update(|c| _ = c.insert(key, channels.clone()));
+        // Cached only for the connection that fetched them.
+        if self.is_current(transport) {
+            self.channels
+                .update(|c| _ = c.insert(key, channels.clone()));
+        }
         Ok(channels)
     }
 }

@@ -67,6 +67,15 @@ impl Transport {
         }))
     }
 
+    /// Whether two handles are the same connection (not just the same settings).
+    pub fn same(&self, other: &Transport) -> bool {
+        match (self, other) {
+            (Transport::Direct(a), Transport::Direct(b)) => Rc::ptr_eq(a, b),
+            (Transport::Sandbox(a), Transport::Sandbox(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     pub fn token(&self) -> &str {
         match self {
             Transport::Direct(d) => &d.token,

@@ -179,3 +179,42 @@ test("the bulk page is accessible in dark mode", async ({ page }) => {
   await expectAccessible(page);
   await screenshot(page, "bulk-preview-dark");
 });
+
+test("regression: another account neither sees nor runs a job it did not start", async ({ page }) => {
+  const bulk = new BulkPage(page);
+  await bulk.open({ fast: false });
+  await bulk.load(csvRows(4, "owned").join("\n"));
+  await bulk.send.click();
+  await expect(bulk.state).toContainText("Sending");
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Disconnect" }).click();
+  await bulk.open({ token: "xoxp-sandbox-org-owner", fast: false });
+  await expect(bulk.text).toBeVisible(); // the importer, not the admin's job
+  await expect(bulk.state).toHaveCount(0);
+  await page.getByRole("button", { name: "Disconnect" }).click();
+  await bulk.open({ token: "xoxp-sandbox-org-admin", fast: false });
+  await expect(bulk.state).toContainText("Paused");
+});
+
+test("regression: a second tab does not drive the same job", async ({ page, context }) => {
+  const bulk = new BulkPage(page);
+  const connect = new ConnectPage(page);
+  await connect.goto();
+  await connect.remember.check();
+  await connect.sandboxAs.selectOption("xoxp-sandbox-org-admin");
+  await connect.openSandbox.click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Invite" }).click();
+  await bulk.tab.click();
+  await bulk.load(csvRows(5, "twotabs").join("\n"));
+  await bulk.send.click();
+  await expect(bulk.state).toContainText("Sending");
+
+  const second = await context.newPage();
+  await second.goto("./invite");
+  const other = new BulkPage(second);
+  await expect(second.getByText("This job is running in another tab")).toBeVisible({ timeout: 15_000 });
+  await expect(other.state).not.toContainText("Sending");
+  await second.close();
+  await page.getByRole("button", { name: "Cancel the rest" }).click();
+  await expect(bulk.state).toContainText("Cancelled");
+});

@@ -148,7 +148,10 @@ pub fn ChannelPicker(
                 placeholder=move || {
                     if full() { "Limit reached: remove a channel to choose another" } else { "Type a channel name" }
                 }
-                disabled=full
+                // Read-only rather than disabled: the field keeps focus, so Backspace still
+                // removes the chosen channel.
+                readonly=full
+                aria-readonly=move || full().to_string()
                 prop:value=move || query.get()
                 on:input=move |ev| {
                     query.set(event_target_value(&ev));

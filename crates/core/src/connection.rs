@@ -374,7 +374,7 @@ pub fn check_base_url(input: &str) -> Result<String, String> {
         ));
     };
     let host = rest.split(['/', ':', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || url.contains(['?', '#', ' ']) {
+    if host.is_empty() || url.contains(['?', '#', ' ', '@']) {
         return Err(format!(
             "{url} is not a usable base URL: give the part before the method name, such as \
              https://slack.com/api/."
@@ -524,6 +524,7 @@ mod tests {
             .unwrap_err()
             .contains("must start with https://"));
         assert!(check_base_url("https://slack.com/api/?x=1").is_err());
+        assert!(check_base_url("http://localhost:@evil.example/api/").is_err());
         assert!(check_base_url(" ").is_err());
     }
 

@@ -86,6 +86,12 @@ fn Importer() -> impl IntoView {
     let default_message = RwSignal::new(String::new());
     let fields = RwSignal::new(Vec::<(usize, RowFields)>::new());
     let only_problems = RwSignal::new(false);
+    // Channels belong to a workspace: choosing another one empties the default channels.
+    Effect::watch(
+        move || ctx.team.get(),
+        move |_, _, _| default_channels.set(Vec::new()),
+        false,
+    );
 
     let read = move || match csv::parse(&text.get_untracked()) {
         Ok(t) => {
@@ -120,13 +126,20 @@ fn Importer() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                // The importer may be gone by the time the file is read.
                 Ok(value) => {
-                    text.set(value.as_string().unwrap_or_default());
-                    read();
+                    if text
+                        .try_set(value.as_string().unwrap_or_default())
+                        .is_none()
+                    {
+                        read();
+                    }
                 }
-                Err(_) => read_error.set(Some(
-                    "The file could not be read. Choose it again, or paste its text.".into(),
-                )),
+                Err(_) => {
+                    let _ = read_error.try_set(Some(
+                        "The file could not be read. Choose it again, or paste its text.".into(),
+                    ));
+                }
             }
         });
     };
@@ -283,7 +296,11 @@ fn Importer() -> impl IntoView {
                         </div>
                         <div class="field wide">
                             <label for="default-message">"Message in the invitation email"</label>
-                            <textarea id="default-message" bind:value=default_message></textarea>
+                            <textarea
+                                id="default-message"
+                                prop:value=move || default_message.get()
+                                on:change=move |ev| default_message.set(event_target_value(&ev))
+                            ></textarea>
                         </div>
                     </div>
                 </section>
@@ -382,7 +399,7 @@ fn PreviewLine(
                 class="cell-input"
                 aria-label=label
                 aria-invalid=invalid.to_string()
-                value=value
+                prop:value=value
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
                     fields.update(|f| {
@@ -484,6 +501,17 @@ fn JobPanel() -> impl IntoView {
             };
             view! {
                 <div class="job-status">
+                    {bulk.elsewhere.get().then(|| view! {
+                        <p class="banner-inline" role="status">
+                            "This job is running in another tab of this browser. Watch it there, or close that tab and choose Resume here."
+                        </p>
+                    })}
+                    {bulk.save_failed.get().then(|| view! {
+                        <p class="banner-inline error" role="alert">
+                            "The job paused because this browser refused to save its progress (storage full or blocked). "
+                            "Without it, a reload could send rows again. Free some space for this site, then choose Resume."
+                        </p>
+                    })}
                     <p class="job-state"><strong>{state}</strong> {format!(" · {} of {} rows done", p.done, p.total)}
                         {(!eta.is_empty()).then(|| format!(" · {eta}"))}
                     </p>
@@ -509,10 +537,10 @@ fn JobPanel() -> impl IntoView {
                         {(p.rate_limits > 0).then(|| format!(" · Slack asked to slow down {} times; the job waited as told", p.rate_limits))}
                     </p>
                     <div class="actions">
-                        {(!p.finished && !p.paused).then(|| view! {
+                        {(!p.finished && !p.paused && bulk.running.get()).then(|| view! {
                             <button type="button" class="button secondary" on:click=move |_| bulk.pause()>"Pause"</button>
                         })}
-                        {(!p.finished && p.paused).then(|| view! {
+                        {(!p.finished && (p.paused || !bulk.running.get())).then(|| view! {
                             <button type="button" class="button primary" on:click=move |_| bulk.resume(session)>"Resume"</button>
                         })}
                         {(!p.finished && !p.cancelled).then(|| view! {
@@ -583,7 +611,8 @@ fn JobPanel() -> impl IntoView {
 
 /// Offers `text` as a file download.
 fn download(name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    // The byte order mark tells spreadsheets the file is UTF-8 (names like José, 山田).
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&format!("\u{feff}{text}")));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/csv;charset=utf-8");
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
@@ -601,5 +630,9 @@ fn download(name: &str, text: &str) {
         a.set_download(name);
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Revoked later: some browsers start the download after click() returns.
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(60_000).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
 }

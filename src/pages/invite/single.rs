@@ -46,6 +46,12 @@ pub fn SingleInvite() -> impl IntoView {
     let problems = RwSignal::new(Vec::<Problem>::new());
     let legacy = move || ctx.route() == InviteRoute::Legacy;
 
+    // Channels belong to a workspace: choosing another one empties the choice.
+    Effect::watch(
+        move || ctx.team.get(),
+        move |_, _, _| channels.set(Vec::new()),
+        false,
+    );
     // A single-channel guest gets exactly one channel: keep the first when switching to it.
     Effect::new(move |_| {
         if member_type.get() == MemberType::SingleChannelGuest {
@@ -250,13 +256,13 @@ pub fn SingleInvite() -> impl IntoView {
                         <ErrorPanel error=error method=method />
                         <div class="actions">
                             {offer_guest.then(|| view! {
-                                <button type="button" class="button primary" on:click=move |_| {
+                                <button type="button" class="button primary" disabled=move || pending.get() on:click=move |_| {
                                     member_type.set(MemberType::MultiChannelGuest);
                                     submit();
                                 }>"Invite as a multi-channel guest instead"</button>
                             })}
                             {offer_resend.then(|| view! {
-                                <button type="button" class="button primary" on:click=move |_| {
+                                <button type="button" class="button primary" disabled=move || pending.get() on:click=move |_| {
                                     resend.set(true);
                                     submit();
                                 }>"Resend the invitation"</button>
