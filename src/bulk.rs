@@ -170,10 +170,15 @@ impl BulkJob {
                     break;
                 }
                 let _ = this.now_ms.try_set(now);
+                // Asking for the next step changes nothing worth redrawing while waiting: only
+                // a send, a pause or the end notify (the ETA follows `now_ms`).
                 let step = this
                     .saved
-                    .try_update(|s| s.as_mut().map(|s| s.job.next(now)))
+                    .try_update_untracked(|s| s.as_mut().map(|s| s.job.next(now)))
                     .flatten();
+                if matches!(step, Some(Step::Paused | Step::Finished)) {
+                    this.saved.notify();
+                }
                 match step {
                     Some(Step::Send { row, form, method }) => {
                         // The row is in flight now: saved so, a reload retries it as possibly

@@ -83,7 +83,7 @@ test("invalid rows can be fixed in place before sending", async ({ page }) => {
   await bulk.open();
   await bulk.load("ana.fix@newhire.example,Ana\nqwe,Bo\n");
   await expect(bulk.summary).toContainText("0 ready · 2 need attention");
-  await expect(page.getByText(/channel/i).first()).toBeVisible();
+  await expect(page.locator(".preview-table").getByText(/channel/i).first()).toBeVisible();
   await bulk.defaultChannel("general");
   await expect(bulk.summary).toContainText("1 ready · 1 need attention");
   await page.getByLabel("Line 2: email").fill("bo.fixed@newhire.example");

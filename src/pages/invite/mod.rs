@@ -164,7 +164,13 @@ fn Invite() -> impl IntoView {
             role="tabpanel"
             aria-labelledby=move || if many.get() { "tab-many" } else { "tab-one" }
         >
-            {move || if many.get() { view! { <BulkInvite /> }.into_any() } else { view! { <SingleInvite /> }.into_any() }}
+            // Both stay mounted, so switching tabs loses nothing typed or pasted.
+            <div hidden=move || many.get()>
+                <SingleInvite />
+            </div>
+            <div hidden=move || !many.get()>
+                <BulkInvite />
+            </div>
         </section>
     }
     .into_any()
