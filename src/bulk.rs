@@ -235,6 +235,7 @@ impl Default for BulkJob {
 /// Which tab drives the job: `tab:ms` in localStorage, renewed while driving.
 mod lease {
     use super::{JOB_KEY, LEASE_MS, LEASE_RENEW_MS};
+    use crate::session::storage::local;
 
     fn key() -> String {
         format!("{JOB_KEY}.lease")
@@ -274,10 +275,6 @@ mod lease {
         id
     }
 
-    fn local() -> Option<web_sys::Storage> {
-        web_sys::window()?.local_storage().ok()?
-    }
-
     /// Takes or renews the lease for `tab`; false when another tab holds a fresh one.
     pub fn take(tab: &str, now: u64) -> bool {
         let Some(store) = local() else {
@@ -309,10 +306,7 @@ mod lease {
 
 mod storage {
     use super::{SavedJob, JOB_KEY};
-
-    fn local() -> Option<web_sys::Storage> {
-        web_sys::window()?.local_storage().ok()?
-    }
+    use crate::session::storage::local;
 
     /// False when the job could not be stored (quota, private mode).
     pub fn save(saved: &SavedJob) -> bool {

@@ -258,7 +258,8 @@ pub async fn identify(
 pub mod storage {
     use super::{Settings, STORAGE_KEY};
 
-    fn local() -> Option<web_sys::Storage> {
+    /// This browser's localStorage, if the page may use it (the one accessor of the app).
+    pub fn local() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok()?
     }
 
