@@ -9,6 +9,7 @@
 mod bench;
 mod setup;
 mod shell;
+mod supervise;
 mod test;
 
 use std::process::ExitCode;
@@ -22,6 +23,8 @@ fn main() -> ExitCode {
         Some("serve") => setup::run().and_then(|()| serve(&args[1..])),
         Some("test") => setup::run().and_then(|()| test::run(&args[1..])),
         Some("bench") => setup::run().and_then(|()| bench::run(&args[1..])),
+        // For xtask's own test that SIGTERM stops `serve`'s children.
+        Some("__supervise-sleep") => supervise::sleep_for_test(),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -46,17 +49,23 @@ fn serve(args: &[String]) -> Result<(), String> {
         shell::cargo().args(["build", "-p", "slack-sim"]),
         "build slack-sim",
     )?;
-    let (mut sim, sim_url) = shell::start_sim(&[])?;
+    // Listening before anything starts: Ctrl-C or SIGTERM from now on stops both children.
+    let mut children = supervise::Supervisor::new()?;
+    let (sim, sim_url) = shell::start_sim(&[])?;
+    children.adopt("slack-sim", sim);
     println!("\nslack-sim (token mode; base URL for the connect page): {sim_url}/api/");
     println!("console: http://127.0.0.1:{port}/  (sandbox mode needs nothing else)\n");
-    let status = shell::trunk()
-        .args(["serve", "--port", &port, "--address", "127.0.0.1"])
-        .current_dir(&root)
-        .status()
-        .map_err(|e| format!("could not start trunk: {e}"));
-    let _ = sim.kill();
-    match status? {
-        s if s.success() => Ok(()),
-        s => Err(format!("trunk serve ended with {s}")),
+    children.spawn(
+        "trunk",
+        shell::trunk()
+            .args(["serve", "--port", &port, "--address", "127.0.0.1"])
+            .current_dir(&root),
+    )?;
+    match children.wait_for("trunk") {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("trunk serve ended with {s}")),
+        // Stopped on purpose: trunk and slack-sim are stopped too.
+        Err(why) if why.starts_with("stopped by signal") => Ok(()),
+        Err(why) => Err(why),
     }
 }

@@ -106,10 +106,13 @@ pub fn run_capture(cmd: &mut Command, what: &str) -> Result<String, String> {
     }
 }
 
-/// Starts the built `slack-sim` on a free loopback port; returns it and its base URL.
+/// Starts the built `slack-sim` on a free loopback port, in a process group of its own (so a
+/// [`crate::supervise::Supervisor`] can stop it); returns it and its base URL.
 pub fn start_sim(extra: &[&str]) -> Result<(Child, String), String> {
+    use std::os::unix::process::CommandExt;
     let bin = root().join("target/debug/slack-sim");
     let mut child = Command::new(&bin)
+        .process_group(0)
         .args(["--listen", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
