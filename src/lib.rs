@@ -4,6 +4,7 @@
 
 pub mod bulk;
 pub mod components;
+pub mod page_origin;
 pub mod pages;
 pub mod session;
 pub mod transport;

@@ -111,14 +111,31 @@ test("a member's address gets the already_in_team sentence", async ({ page }) =>
   await expect(invite.alert).toContainText("already_in_team");
 });
 
-test("an address already invited offers to resend", async ({ page }) => {
+test("on Grid, resend is said to allow a later resend from Slack's admin pages, and no email is offered again", async ({ page }) => {
   const invite = new InvitePage(page);
   await invite.open();
+  await expect(page.getByLabel("Allow resending this invitation later from Slack's admin pages")).toBeVisible();
+  await expect(page.locator("#invite-resend-help")).toContainText("does not email an address that was already invited");
   await invite.email.fill("noah.williams@northwind.example");
   await invite.addChannel("general");
   await invite.send.click();
   await expect(invite.alert).toContainText(/already_in_team_invited_user|already_invited/);
-  await expect(page.getByRole("button", { name: "Resend the invitation" })).toBeVisible();
+  // admin.users.invite would not send the email again: no button that promises it.
+  await expect(page.getByRole("button", { name: "Resend the invitation" })).toHaveCount(0);
+});
+
+test("with a legacy token, an address already invited offers to resend, and the resend goes out", async ({ page }) => {
+  const connect = new ConnectPage(page);
+  await connect.goto();
+  await connect.withToken("xoxp-sandbox-legacy");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Invite" }).click();
+  const invite = new InvitePage(page);
+  await expect(page.getByLabel("Resend the email if this address was already invited")).toBeVisible();
+  await invite.email.fill("apprentice@harborbakery.example");
+  await invite.send.click();
+  await expect(invite.alert).toContainText(/already_invited|already_in_team_invited_user/);
+  await page.getByRole("button", { name: "Resend the invitation" }).click();
+  await expect(invite.success).toContainText("apprentice@harborbakery.example");
 });
 
 test("SSO refuses a full member, explains why, and the guest offer works", async ({ page }) => {

@@ -6,7 +6,61 @@
 use leptos::prelude::*;
 use slack_admin_core::channel_search::{by_id, search};
 use slack_admin_core::methods::conversations::Channel;
-use slack_admin_core::ChannelId;
+use slack_admin_core::{ChannelId, SlackError};
+
+/// A [`ChannelPicker`] over channels still being listed: "Loading channels…" until the list is
+/// there (and the previous list while another workspace's loads), a plain sentence if it could
+/// not be listed. The page shows Slack's reason once, above the forms.
+#[component]
+pub fn ChannelChooser(
+    /// The `id` of the text field, for its `<label for>`.
+    #[prop(into)]
+    input_id: String,
+    /// The channels of the workspace, as `conversations.list` answered.
+    channels: LocalResource<Result<Vec<Channel>, SlackError>>,
+    /// The chosen channels, in order.
+    chosen: RwSignal<Vec<ChannelId>>,
+    /// At most this many may be chosen.
+    #[prop(into)]
+    max: Signal<Option<usize>>,
+    /// The id of the element that describes the field.
+    #[prop(into, optional)]
+    described_by: String,
+) -> impl IntoView {
+    let loading_id = input_id.clone();
+    view! {
+        <Transition fallback=move || view! {
+            // Labelled like the field, so its <label for> still points somewhere useful.
+            <input id=loading_id.clone() type="text" class="picker-loading" readonly placeholder="Loading channels…" aria-busy="true" />
+        }>
+            <ErrorBoundary fallback=|_| view! {
+                <p class="field-error">"The channels could not be listed (see above), so none can be chosen."</p>
+            }>
+                {
+                    let input_id = input_id.clone();
+                    let described_by = described_by.clone();
+                    move || {
+                        let input_id = input_id.clone();
+                        let described_by = described_by.clone();
+                        channels.get().map(move |listed| {
+                            listed.map(move |all| {
+                                view! {
+                                    <ChannelPicker
+                                        input_id=input_id
+                                        channels=Signal::stored(all)
+                                        chosen=chosen
+                                        max=max
+                                        described_by=described_by
+                                    />
+                                }
+                            })
+                        })
+                    }
+                }
+            </ErrorBoundary>
+        </Transition>
+    }
+}
 
 /// How many matches the list shows at once.
 const SHOWN: usize = 8;
@@ -167,7 +221,12 @@ pub fn ChannelPicker(
                 {move || {
                     let items = matches.get();
                     if items.is_empty() {
-                        return view! { <li class="picker-empty" role="presentation">"No channel matches"</li> }.into_any();
+                        let text = if channels.with(Vec::is_empty) {
+                            "This workspace has no channels that this token can see"
+                        } else {
+                            "No channel matches"
+                        };
+                        return view! { <li class="picker-empty" role="presentation">{text}</li> }.into_any();
                     }
                     items
                         .into_iter()

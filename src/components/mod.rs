@@ -2,4 +2,5 @@
 
 pub mod channel_picker;
 pub mod error_panel;
+pub mod org_icon;
 pub mod shell;

@@ -1,6 +1,7 @@
 //! The frame around every page: header with the connected org, navigation, the rate-limit
 //! banner.
 
+use crate::components::org_icon::OrgIcon;
 use crate::session::{Session, Status};
 use crate::{href, TAGLINE};
 use leptos::prelude::*;
@@ -41,7 +42,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                     let kind = identity.token_kind().label();
                     view! {
                         <div class="connected" aria-label="Connection">
-                            {icon.map(|src| view! { <img class="org-icon" src=src alt="" width="28" height="28" /> })}
+                            <OrgIcon src=icon name=org.clone() size=28 class="org-icon" />
                             <div class="connected-text">
                                 <span class="org-name">{org}</span>
                                 <span class="who">

@@ -50,6 +50,9 @@ fn ConnectForms() -> impl IntoView {
     let remember = RwSignal::new(false);
     let token_error = RwSignal::new(None::<String>);
     let url_error = RwSignal::new(None::<String>);
+    // Read once: where the page runs does not change while it is open.
+    let shared = crate::page_origin::shared_storage();
+    let reveal = RwSignal::new(false);
     let way = RwSignal::new(Way::Sandbox);
 
     let connect = Action::new_local(move |(settings, remember): &(Settings, bool)| {
@@ -85,7 +88,10 @@ fn ConnectForms() -> impl IntoView {
         ev.prevent_default();
         way.set(Way::Token);
         let t = check_token(&token.get_untracked());
-        let u = check_base_url(&base_url.get_untracked());
+        // Refused here, with the true reason, rather than blocked by the browser as a
+        // mysterious network failure.
+        let u = check_base_url(&base_url.get_untracked())
+            .and_then(|u| crate::page_origin::check_connect(&u).map(|()| u));
         token_error.set(t.as_ref().err().cloned());
         url_error.set(u.as_ref().err().cloned());
         if let (Ok(token), Ok(base_url)) = (t, u) {
@@ -148,16 +154,38 @@ fn ConnectForms() -> impl IntoView {
                 </p>
                 <form on:submit=connect_token novalidate>
                     <label for="token">"Slack token"</label>
-                    <input
-                        id="token"
-                        type="password"
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder="xoxp-…"
-                        aria-describedby="token-error"
-                        aria-invalid=move || token_error.get().is_some().to_string()
-                        bind:value=token
-                    />
+                    // A text field masked by CSS, not type=password: a password field makes
+                    // the form look like a login, and browsers and password managers offer
+                    // to save the token with this site's address.
+                    <div class="secret-field">
+                        <input
+                            id="token"
+                            type="text"
+                            class="secret"
+                            class:revealed=move || reveal.get()
+                            name="slack-api-token"
+                            autocomplete="off"
+                            autocapitalize="off"
+                            spellcheck="false"
+                            data-1p-ignore="true"
+                            data-lpignore="true"
+                            data-bwignore="true"
+                            data-form-type="other"
+                            placeholder="xoxp-…"
+                            aria-describedby="token-error"
+                            aria-invalid=move || token_error.get().is_some().to_string()
+                            bind:value=token
+                        />
+                        <button
+                            type="button"
+                            class="button secondary reveal"
+                            aria-controls="token"
+                            aria-pressed=move || reveal.get().to_string()
+                            on:click=move |_| reveal.update(|r| *r = !*r)
+                        >
+                            {move || if reveal.get() { "Hide" } else { "Show" }}
+                        </button>
+                    </div>
                     <p id="token-error" class="field-error" aria-live="polite">
                         {move || token_error.get()}
                     </p>
@@ -181,14 +209,22 @@ fn ConnectForms() -> impl IntoView {
                         </p>
                     </details>
                     <div class="checkbox">
-                        <input id="remember" type="checkbox" bind:checked=remember />
+                        <input id="remember" type="checkbox" aria-describedby="remember-help remember-shared" bind:checked=remember />
                         <label for="remember">"Remember on this device"</label>
                     </div>
-                    <p class="help">
+                    <p id="remember-help" class="help">
                         "Stores the token in this browser's local storage, so a reload stays "
                         "connected; anyone using this browser profile can read it. "
                         "Disconnect wipes it. Unticked, the token lives only in this tab's memory."
                     </p>
+                    {shared.map(|why| view! {
+                        <p id="remember-shared" class="notice" class:warning=move || remember.get()>
+                            <strong>"Best left off here. "</strong>
+                            {why}
+                            " Run the console on an address of its own (a custom domain, or the "
+                            "console's proxy) before remembering a token."
+                        </p>
+                    })}
                     <button
                         id="connect-token"
                         class="button primary"

@@ -1,5 +1,6 @@
 //! `/overview`: where the admin is and what the console can do here.
 
+use crate::components::org_icon::OrgIcon;
 use crate::pages::connect::RequireConnection;
 use crate::session::{Session, Status};
 use leptos::prelude::*;
@@ -40,10 +41,7 @@ fn Overview() -> impl IntoView {
         <h1 class="page-title">"Overview"</h1>
         <section class="card org-card" aria-labelledby="org-heading">
             <div class="org-head">
-                {match icon {
-                    Some(src) => view! { <img class="org-icon-large" src=src alt="" width="56" height="56" /> }.into_any(),
-                    None => view! { <span class="org-initial" aria-hidden="true">{org_name.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
-                }}
+                <OrgIcon src=icon name=org_name.clone() size=56 class="org-icon-large" />
                 <div>
                     <h2 id="org-heading">{org_name.clone()}</h2>
                     <p class="muted">

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod invite;
 pub mod method;
 pub mod methods;
+pub mod origin;
 pub mod pagination;
 pub mod scim;
 pub mod validate;

@@ -3,7 +3,7 @@
 
 use super::InviteContext;
 use crate::bulk::{owner_of, BulkJob};
-use crate::components::channel_picker::ChannelPicker;
+use crate::components::channel_picker::ChannelChooser;
 use crate::session::Session;
 use leptos::prelude::*;
 use slack_admin_core::invite::csv::{self, Table};
@@ -12,7 +12,6 @@ use slack_admin_core::invite::preview::{
     build_rows, extract, summary, Context, Defaults, Mapping, PreviewRow, RowFields,
 };
 use slack_admin_core::invite::{ChannelDirectory, Field, InviteRoute, MemberType};
-use slack_admin_core::ChannelId;
 use std::collections::HashSet;
 use wasm_bindgen::JsCast;
 
@@ -82,16 +81,11 @@ fn Importer() -> impl IntoView {
     let mapping = RwSignal::new(Mapping::default());
     let has_header = RwSignal::new(false);
     let default_type = RwSignal::new(MemberType::FullMember);
-    let default_channels = RwSignal::new(Vec::<ChannelId>::new());
+    // Emptied when another workspace is chosen (InviteContext::choose_team).
+    let default_channels = ctx.default_channels;
     let default_message = RwSignal::new(String::new());
     let fields = RwSignal::new(Vec::<(usize, RowFields)>::new());
     let only_problems = RwSignal::new(false);
-    // Channels belong to a workspace: choosing another one empties the default channels.
-    Effect::watch(
-        move || ctx.team.get(),
-        move |_, _, _| default_channels.set(Vec::new()),
-        false,
-    );
 
     let read = move || match csv::parse(&text.get_untracked()) {
         Ok(t) => {
@@ -287,9 +281,9 @@ fn Importer() -> impl IntoView {
                         </div>
                         <div class="field">
                             <label for="default-channels">"Channels"</label>
-                            <ChannelPicker
+                            <ChannelChooser
                                 input_id="default-channels"
-                                channels=ctx.channels
+                                channels=ctx.loaded
                                 chosen=default_channels
                                 max=Signal::derive(|| None)
                             />

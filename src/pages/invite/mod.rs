@@ -12,7 +12,7 @@ use single::SingleInvite;
 use slack_admin_core::connection::Feature;
 use slack_admin_core::invite::InviteRoute;
 use slack_admin_core::methods::conversations::Channel;
-use slack_admin_core::{SlackError, TeamId};
+use slack_admin_core::{ChannelId, SlackError, TeamId};
 
 #[component]
 pub fn InvitePage() -> impl IntoView {
@@ -23,13 +23,21 @@ pub fn InvitePage() -> impl IntoView {
     }
 }
 
-/// What every invite form of the page shares: where invitations go and the channels there.
+/// What every invite form of the page shares: where invitations go, the channels there, and
+/// the channels chosen in each form (they belong to the workspace, so choosing another one
+/// empties them).
 #[derive(Clone, Copy)]
 pub struct InviteContext {
     /// `Some(team)` on a Grid org (the chosen workspace), `None` with a legacy token.
-    pub team: RwSignal<Option<TeamId>>,
+    team: RwSignal<Option<TeamId>>,
+    /// The workspace's channels, every page of `conversations.list`, while loading `None`.
+    pub loaded: LocalResource<Result<Vec<Channel>, SlackError>>,
     pub channels: Signal<Vec<Channel>>,
     pub channels_error: Signal<Option<SlackError>>,
+    /// The channels chosen in the one-person form.
+    pub single_channels: RwSignal<Vec<ChannelId>>,
+    /// The default channels of the CSV import.
+    pub default_channels: RwSignal<Vec<ChannelId>>,
 }
 
 impl InviteContext {
@@ -38,6 +46,20 @@ impl InviteContext {
             Some(team_id) => InviteRoute::Admin { team_id },
             None => InviteRoute::Legacy,
         }
+    }
+
+    pub fn team(&self) -> Signal<Option<TeamId>> {
+        self.team.into()
+    }
+
+    /// Invitations go to `team` from now on; channels chosen in the other one are dropped.
+    pub fn choose_team(&self, team: TeamId) {
+        if self.team.get_untracked().as_ref() == Some(&team) {
+            return;
+        }
+        self.team.set(Some(team));
+        self.single_channels.set(Vec::new());
+        self.default_channels.set(Vec::new());
     }
 }
 
@@ -95,8 +117,11 @@ fn Invite() -> impl IntoView {
     let channels_error = Signal::derive(move || loaded.get().and_then(|r| r.err()));
     let context = InviteContext {
         team,
+        loaded,
         channels,
         channels_error,
+        single_channels: RwSignal::new(Vec::new()),
+        default_channels: RwSignal::new(Vec::new()),
     };
     provide_context(context);
 
@@ -119,7 +144,7 @@ fn Invite() -> impl IntoView {
                 <label for="workspace">"Workspace"</label>
                 <select
                     id="workspace"
-                    on:change=move |ev| team.set(Some(TeamId::new(event_target_value(&ev))))
+                    on:change=move |ev| context.choose_team(TeamId::new(event_target_value(&ev)))
                     prop:value=move || team.get().map(|t| t.to_string()).unwrap_or_default()
                 >
                     {workspaces.iter().map(|(id, name)| view! {

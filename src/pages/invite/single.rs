@@ -1,13 +1,13 @@
 //! The form for one invitation.
 
 use super::InviteContext;
-use crate::components::channel_picker::ChannelPicker;
+use crate::components::channel_picker::ChannelChooser;
 use crate::components::error_panel::ErrorPanel;
 use crate::session::Session;
 use leptos::prelude::*;
 use slack_admin_core::invite::{check, form, Field, Invitation, InviteRoute, MemberType, Problem};
 use slack_admin_core::methods::Ack;
-use slack_admin_core::{ChannelId, SlackError};
+use slack_admin_core::SlackError;
 
 /// What the last send did.
 #[derive(Clone)]
@@ -26,6 +26,26 @@ fn local_time_to_epoch(value: &str) -> Option<i64> {
     ms.is_finite().then(|| (ms / 1000.0) as i64)
 }
 
+/// What the resend box does on each route: `users.admin.invite` emails the person again;
+/// `admin.users.invite` sends nothing again, it only lets an admin resend the invitation
+/// later from Slack's own admin pages (seed 003: "Resending can only be done via the UI").
+fn resend_label(legacy: bool) -> &'static str {
+    if legacy {
+        "Resend the email if this address was already invited"
+    } else {
+        "Allow resending this invitation later from Slack's admin pages"
+    }
+}
+
+fn resend_help(legacy: bool) -> &'static str {
+    if legacy {
+        "users.admin.invite sends the invitation email again to an address invited some time ago."
+    } else {
+        "admin.users.invite does not email an address that was already invited. Ticked, Slack \
+         lets an admin resend the invitation later from its admin pages, until the person joins."
+    }
+}
+
 fn now_s() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
@@ -39,25 +59,20 @@ pub fn SingleInvite() -> impl IntoView {
     let first_name = RwSignal::new(String::new());
     let last_name = RwSignal::new(String::new());
     let member_type = RwSignal::new(MemberType::FullMember);
-    let channels = RwSignal::new(Vec::<ChannelId>::new());
+    let channels = ctx.single_channels;
     let expiration = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
     let resend = RwSignal::new(false);
     let problems = RwSignal::new(Vec::<Problem>::new());
     let legacy = move || ctx.route() == InviteRoute::Legacy;
 
-    // Channels belong to a workspace: choosing another one empties the choice.
-    Effect::watch(
-        move || ctx.team.get(),
-        move |_, _, _| channels.set(Vec::new()),
-        false,
-    );
     // A single-channel guest gets exactly one channel: keep the first when switching to it.
-    Effect::new(move |_| {
-        if member_type.get() == MemberType::SingleChannelGuest {
+    let choose_type = move |value: MemberType| {
+        member_type.set(value);
+        if value == MemberType::SingleChannelGuest {
             channels.update(|c| c.truncate(1));
         }
-    });
+    };
 
     let send = Action::new_local(move |(invitation, route): &(Invitation, InviteRoute)| {
         let (invitation, route) = (invitation.clone(), route.clone());
@@ -137,7 +152,7 @@ pub fn SingleInvite() -> impl IntoView {
                     id=id
                     name="member-type"
                     prop:checked=move || member_type.get() == value
-                    on:change=move |_| member_type.set(value)
+                    on:change=move |_| choose_type(value)
                 />
                 <label for=id>{value.label()}</label>
             </div>
@@ -195,9 +210,9 @@ pub fn SingleInvite() -> impl IntoView {
                     <label for="invite-channels">
                         {move || if member_type.get() == MemberType::SingleChannelGuest { "Channel (exactly one)" } else { "Channels" }}
                     </label>
-                    <ChannelPicker
+                    <ChannelChooser
                         input_id="invite-channels"
-                        channels=ctx.channels
+                        channels=ctx.loaded
                         chosen=channels
                         max=Signal::derive(move || (member_type.get() == MemberType::SingleChannelGuest).then_some(1))
                         described_by="invite-channels-help invite-channels-error"
@@ -219,9 +234,12 @@ pub fn SingleInvite() -> impl IntoView {
                     <textarea id="invite-message" aria-describedby="invite-message-error" aria-invalid=invalid(Field::Message) bind:value=message></textarea>
                     <p id="invite-message-error" class="field-error" aria-live="polite">{problem(Field::Message)}</p>
                 </div>
-                <div class="checkbox field wide">
-                    <input id="invite-resend" type="checkbox" bind:checked=resend />
-                    <label for="invite-resend">"Resend if this address was already invited"</label>
+                <div class="field wide">
+                    <div class="checkbox">
+                        <input id="invite-resend" type="checkbox" aria-describedby="invite-resend-help" bind:checked=resend />
+                        <label for="invite-resend">{move || resend_label(legacy())}</label>
+                    </div>
+                    <p id="invite-resend-help" class="help">{move || resend_help(legacy())}</p>
                 </div>
             </div>
             <div class="actions">
@@ -251,7 +269,11 @@ pub fn SingleInvite() -> impl IntoView {
                 Err(error) => {
                     let code = error.code().to_owned();
                     let offer_guest = code == "not_allowed" && invitation.member_type == MemberType::FullMember;
-                    let offer_resend = matches!(code.as_str(), "already_invited" | "already_in_team_invited_user") && !invitation.resend;
+                    // Only users.admin.invite sends the email again; admin.users.invite's resend
+                    // is done from Slack's admin pages (the refusal's fix says so).
+                    let offer_resend = method == "users.admin.invite"
+                        && matches!(code.as_str(), "already_invited" | "already_in_team_invited_user")
+                        && !invitation.resend;
                     view! {
                         <ErrorPanel error=error method=method />
                         <div class="actions">

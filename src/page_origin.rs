@@ -1,0 +1,38 @@
+//! Where this page runs: its origin, its Content-Security-Policy, and whether its storage is
+//! shared with other sites (the rules are in `slack_admin_core::origin`).
+
+use wasm_bindgen::JsCast;
+
+/// `https://host[:port]` of this page.
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// The policy in the page's `<meta http-equiv="Content-Security-Policy">`, or "" without one.
+pub fn policy() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("meta[http-equiv='Content-Security-Policy']")
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.dyn_into::<web_sys::HtmlMetaElement>().ok())
+        .map(|m| m.content())
+        .unwrap_or_default()
+}
+
+/// Refuses a base URL this page's policy would block (see `origin::check_connect`).
+pub fn check_connect(base_url: &str) -> Result<(), String> {
+    slack_admin_core::origin::check_connect(&policy(), &origin(), base_url)
+}
+
+/// Why this page's `localStorage` is shared with other sites, if it is.
+pub fn shared_storage() -> Option<String> {
+    let host = web_sys::window()
+        .and_then(|w| w.location().hostname().ok())
+        .unwrap_or_default();
+    slack_admin_core::origin::shared_origin(&host, &crate::base_path())
+}
