@@ -75,17 +75,19 @@ fn Invite() -> impl IntoView {
         sandbox,
         ..
     } = connection;
+    // Every feature has a capability; were one missing, the page says the token cannot
+    // invite rather than stopping the app.
     let capability = identity
         .capabilities()
         .into_iter()
-        .find(|c| c.feature == Feature::Invite)
-        .expect("every feature has a capability");
-    let Some(via) = capability.via else {
+        .find(|c| c.feature == Feature::Invite);
+    let (via, note) = capability.map(|c| (c.via, c.note)).unwrap_or_default();
+    let Some(via) = via else {
         return view! {
             <h1 class="page-title">"Invite people"</h1>
             <section class="card" role="alert">
                 <h2>"This token cannot invite"</h2>
-                <p>{capability.note.unwrap_or_default()}</p>
+                <p>{note.unwrap_or_default()}</p>
             </section>
         }
         .into_any();
