@@ -51,13 +51,10 @@ pub fn decode_envelope<T: DeserializeOwned>(response: &HttpResponse) -> Result<T
             message: http_reason(status).to_owned(),
         });
     }
-    let envelope = envelope.map_err(|e| SlackError::Decode {
-        message: e.to_string(),
-    })?;
+    let unreadable = |e| unreadable(e, &response.body);
+    let envelope = envelope.map_err(unreadable)?;
     match envelope.ok {
-        Some(true) => serde_json::from_slice(&response.body).map_err(|e| SlackError::Decode {
-            message: e.to_string(),
-        }),
+        Some(true) => serde_json::from_slice(&response.body).map_err(unreadable),
         Some(false) => Err(SlackError::Api {
             code: envelope.error.unwrap_or_else(|| "unknown_error".into()),
             needed: envelope.needed,
@@ -67,6 +64,24 @@ pub fn decode_envelope<T: DeserializeOwned>(response: &HttpResponse) -> Result<T
         None => Err(SlackError::Decode {
             message: "the answer has no \"ok\" field".into(),
         }),
+    }
+}
+
+/// Why a 2xx body could not be read. A body that ends mid-way was cut off on the way (the
+/// connection dropped while it came): a network failure, worth sending again. A whole body
+/// that is not the method's answer is [`SlackError::Decode`]: the same call would get it
+/// again, so it is never retried.
+fn unreadable(e: serde_json::Error, body: &[u8]) -> SlackError {
+    // An empty body is no answer at all, not one cut short.
+    if e.is_eof() && body.iter().any(|b| !b.is_ascii_whitespace()) {
+        SlackError::Http {
+            status: 0,
+            message: "the answer was cut off".into(),
+        }
+    } else {
+        SlackError::Decode {
+            message: e.to_string(),
+        }
     }
 }
 

@@ -54,12 +54,13 @@ impl SlackError {
     }
 
     /// Whether sending the same call again may succeed: rate limits, server errors, dropped
-    /// connections, and Slack's own transient codes.
+    /// connections, and Slack's own transient codes. Not an answer that could not be read:
+    /// the same call gets the same answer, so retrying it would only repeat the failure.
     pub fn is_transient(&self) -> bool {
         match self {
             SlackError::RateLimited { .. } => true,
             SlackError::Http { status, .. } => *status == 0 || *status >= 500 || *status == 408,
-            SlackError::Decode { .. } => true,
+            SlackError::Decode { .. } => false,
             SlackError::Api { code, .. } => matches!(
                 code.as_str(),
                 "internal_error" | "fatal_error" | "request_timeout" | "service_unavailable"

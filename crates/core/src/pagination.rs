@@ -9,7 +9,11 @@ use serde::{Deserialize, Serialize};
 pub struct ResponseMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::wire::null_as_default"
+    )]
     pub warnings: Vec<String>,
 }
 

@@ -152,6 +152,61 @@ pub mod comma {
     }
 }
 
+/// Reads a JSON `null` as the field's default: Slack documents `null` for fields it has no
+/// value for (`"real_name": null` in `admin.inviteRequests.list`), where a missing field would
+/// mean the same. Used on every defaulted field of an answer.
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Reads a Unix time that Slack may send as a number, a numeric string (`"date_created":
+/// "1616127454"` in `admin.inviteRequests.approved.list`'s documented answer), or `null`.
+pub(crate) fn lenient_ts<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: From<i64> + Default,
+{
+    use serde::de::Error;
+    use serde::Deserialize;
+    match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => Ok(T::default()),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+            .map(T::from)
+            .ok_or_else(|| D::Error::custom(format!("{n} is not a time"))),
+        serde_json::Value::String(s) if s.trim().is_empty() => Ok(T::default()),
+        serde_json::Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| T::from(f as i64))
+            .ok_or_else(|| D::Error::custom(format!("\"{s}\" is not a time"))),
+        other => Err(D::Error::custom(format!("{other} is not a time"))),
+    }
+}
+
+/// [`lenient_ts`] for an optional time: absent, `null` or `""` is `None`.
+pub(crate) fn lenient_opt_ts<'de, D>(deserializer: D) -> Result<Option<i64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Default)]
+    struct Ts(Option<i64>);
+    impl From<i64> for Ts {
+        fn from(v: i64) -> Self {
+            Ts(Some(v))
+        }
+    }
+    lenient_ts::<D, Ts>(deserializer).map(|t| t.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,8 +154,9 @@ fn transient_failures_back_off_while_other_rows_go_ahead() {
     );
     j.record(
         0,
-        Err(SlackError::Decode {
-            message: "EOF".into(),
+        Err(SlackError::Http {
+            status: 502,
+            message: "Bad Gateway".into(),
         }),
         T0 + 9000,
     );
@@ -182,6 +183,30 @@ fn transient_failures_back_off_while_other_rows_go_ahead() {
     }
     assert_eq!(j.rows()[0].failures, 5);
     assert_eq!(j.next(now), Step::Finished);
+}
+
+#[test]
+fn regression_an_unreadable_answer_is_not_retried_and_says_the_invite_may_have_gone() {
+    let mut j = job(2);
+    assert_eq!(send(&mut j, T0), 0);
+    j.record(
+        0,
+        Err(SlackError::Decode {
+            message: "expected value at line 1 column 1".into(),
+        }),
+        T0,
+    );
+    match outcome(&j, 0) {
+        Outcome::Refused { code, summary, fix } => {
+            assert_eq!(code, "undecodable_response");
+            assert!(summary.contains("may have gone out"), "{summary}");
+            assert!(fix.contains("pending invitations"), "{fix}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(j.rows()[0].sends, 1);
+    // The next call is the next row, not row 0 again.
+    assert_eq!(send(&mut j, T0 + 3000), 1);
 }
 
 #[test]

@@ -10,9 +10,12 @@
 //! - success: `Invited`;
 //! - HTTP 429: wait `Retry-After` before the next call (any row), send the row again; not a
 //!   failed attempt, but after [`Pacing::max_rate_limits`] of them the row is refused;
-//! - transient failures (5xx, dropped connection, unreadable answer, `internal_error`…): the
-//!   call may have reached Slack; retry with exponential backoff while the other rows go on,
-//!   up to [`Pacing::max_attempts`], then refused with that code;
+//! - transient failures (5xx, dropped connection, `internal_error`…): the call may have
+//!   reached Slack; retry with exponential backoff while the other rows go on, up to
+//!   [`Pacing::max_attempts`], then refused with that code;
+//! - an answer that cannot be read: Slack did answer, so the call reached it, but what it
+//!   said is unknown; sending again would get the same unreadable answer. Refused with
+//!   `undecodable_response`, saying the invitation may have gone out;
 //! - `already_invited` / `already_in_team_invited_user` after a call that may have reached
 //!   Slack: `Invited` (the earlier call did it); otherwise `AlreadyInvited`;
 //! - `already_in_team`: `AlreadyMember`; any other refusal: `Refused` with the catalogue's
@@ -570,6 +573,14 @@ impl Job {
                             r.retry_at_ms = now_ms.saturating_add(pacing.backoff_ms(r.failures));
                             None
                         }
+                    }
+                    SlackError::Decode { .. } => {
+                        let e = explain(&error, Some(method));
+                        Some(Outcome::Refused {
+                            code: e.code,
+                            summary: format!("{} It reached Slack, so the invitation may have gone out.", e.summary),
+                            fix: "Check the pending invitations for this address before inviting them again.".to_owned(),
+                        })
                     }
                     _ => Some(match code.as_str() {
                         "already_invited" | "already_in_team_invited_user"

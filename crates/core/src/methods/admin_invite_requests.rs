@@ -33,9 +33,9 @@ impl InviteType {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestTeam {
     pub id: TeamId,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub domain: String,
 }
 
@@ -44,19 +44,19 @@ pub struct RequestTeam {
 pub struct InviteRequest {
     pub id: InviteRequestId,
     pub email: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::lenient_ts")]
     pub date_created: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub requester_ids: Vec<UserId>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub channel_ids: Vec<ChannelId>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub invite_type: InviteType,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub real_name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::lenient_ts")]
     pub date_expire: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub request_reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<RequestTeam>,
@@ -136,7 +136,7 @@ list_method!(
 pub struct Actor {
     pub actor_id: UserId,
     /// `user` or `app`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub actor_type: String,
 }
 
@@ -144,20 +144,24 @@ pub struct Actor {
 /// `invite_preferences`, not beside the other fields as on an [`InviteRequest`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invite {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub email: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::lenient_ts")]
     pub date_created: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inviter_id: Option<UserId>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub invite_preferences: InvitePreferences,
     /// The invitation email bounced.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub is_bouncing: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::lenient_opt_ts"
+    )]
     pub date_resent: Option<i64>,
 }
 

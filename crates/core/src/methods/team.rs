@@ -32,13 +32,13 @@ pub struct TeamIcon {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {
     pub id: TeamId,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub domain: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_domain: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub icon: TeamIcon,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_id: Option<EnterpriseId>,
