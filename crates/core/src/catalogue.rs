@@ -10,9 +10,9 @@ use crate::error::SlackError;
 use crate::methods;
 use crate::scim;
 
-/// `admin.inviteRequests.approve` / `.deny`: no request has this ID (wrong ID, or it was
-/// withdrawn or expired). Slack documents no code for this; the sim raises exactly this.
-pub const INVITE_REQUEST_NOT_FOUND: &str = "invite_request_not_found";
+/// `admin.inviteRequests.approve` / `.deny`: "The invite request ID is not valid" (Slack's
+/// method pages): no request has this ID, or it was withdrawn or expired.
+pub const INVALID_REQUEST: &str = "invalid_request";
 /// `admin.inviteRequests.approve` / `.deny`: the request was approved or denied already.
 pub const ALREADY_PROCESSED: &str = "already_processed";
 /// `admin.inviteRequests.*`: an argument is missing or malformed (for example an empty
@@ -60,7 +60,7 @@ const ENTRIES: &[Entry] = &[
     // ---- users.admin.invite (seed 001's "Errors & Warnings" table)
     e("already_invited",
       "This person has already been invited and the invitation has not been accepted yet.",
-      "Nothing to do unless they lost the email: send it again with \u{201c}Resend\u{201d} ticked."),
+      "Nothing to do unless they lost the email. With a legacy token, send it again with \u{201c}Resend the email\u{201d} ticked; on a Grid org, resend it from Slack's admin pages."),
     e("already_in_team",
       "This person is already a member of the workspace.",
       "Nothing to do. To change their role or channels, find them under Members."),
@@ -86,7 +86,7 @@ const ENTRIES: &[Entry] = &[
     // ---- admin.users.* (seed 003)
     e("already_in_team_invited_user",
       "This person has already been invited to the workspace and has not accepted yet.",
-      "Nothing to do unless they lost the email: invite again with \u{201c}Resend\u{201d} ticked."),
+      "Nothing to do unless they lost the email. With a legacy token, send it again with \u{201c}Resend the email\u{201d} ticked; on a Grid org, resend it from Slack's admin pages."),
     e("failed_looking_up_user",
       "Slack could not find the person this call is about.",
       CHECK_USER),
@@ -217,9 +217,10 @@ const ENTRIES: &[Entry] = &[
       "Slack could not make this person a regular member.",
       RETRY),
 
-    // ---- admin.inviteRequests.* (Slack documents none; these are the ones the sim raises)
-    e(INVITE_REQUEST_NOT_FOUND,
-      "There is no pending invite request with this ID: it may have been withdrawn, expired, or handled by someone else.",
+    // ---- admin.inviteRequests.approve / .deny (their method pages; failed_to_send_invite,
+    // feature_not_enabled, not_an_admin and team_not_found are above)
+    e(INVALID_REQUEST,
+      "Slack knows no invite request with this ID: it may have been withdrawn or expired, or belong to another workspace.",
       "Reload the inbox to see the current requests."),
     e(ALREADY_PROCESSED,
       "This invite request has already been approved or denied, so it cannot be decided again.",
@@ -426,6 +427,9 @@ pub fn explain(error: &SlackError, method: Option<&str>) -> Explanation {
                 Some(_) => from_entry(code),
                 None => fallback(code, method),
             };
+            if let Some(m) = method {
+                route_specific(code, m, &mut out);
+            }
             if code == "feature_not_enabled" {
                 if let Some(m) = method {
                     out.summary = format!(
@@ -441,6 +445,29 @@ pub fn explain(error: &SlackError, method: Option<&str>) -> Explanation {
             }
             out
         }
+    }
+}
+
+/// What is true of a code on one method only.
+fn route_specific(code: &str, method: &str, out: &mut Explanation) {
+    match (code, method) {
+        // admin.users.invite's `resend` does not send the email again; it only lets an admin
+        // resend the invitation later from Slack's own pages (seed 003: "Resending can only
+        // be done via the UI").
+        ("already_invited" | "already_in_team_invited_user", "admin.users.invite") => {
+            out.fix = "Nothing to do unless they lost the email. admin.users.invite cannot send it again: resend it from Slack's admin pages (Manage members \u{203a} Invitations), where invitations sent with \u{201c}Allow resending\u{201d} can be resent.".to_owned();
+        }
+        // users.admin.invite with `resend` does email the person again.
+        ("already_invited" | "already_in_team_invited_user", "users.admin.invite") => {
+            out.fix = "Nothing to do unless they lost the email: send it again with \u{201c}Resend the email\u{201d} ticked.".to_owned();
+        }
+        ("failed_to_send_invite", m) if m.starts_with("admin.inviteRequests.") => {
+            out.summary =
+                "Slack could not send the invitation for this request, so it stays pending."
+                    .to_owned();
+            out.fix = "Check that the address can receive email and that the request's channels still exist, then approve it again.".to_owned();
+        }
+        _ => {}
     }
 }
 

@@ -60,13 +60,25 @@ def test_legacy_users_admin_invite(sim):
     assert sso.api_call("users.admin.invite", data={"email": "u@client.example", "ultra_restricted": "1", "channels": FJORD_GENERAL})["ok"]
 
 
+TEAMS = ("T07NW4HQ1", "T07NW4LAB", "T07NW4OPS")
+
+
+def every(method, key, **kwargs):
+    """Every item of a list method over all pages of every workspace of the org: with several
+    workspaces, admin.inviteRequests.* need team_id."""
+    return [item for team in TEAMS for page in method(team_id=team, **kwargs) for item in page[key]]
+
+
 def test_invite_requests(sim):
     c = sim.client(ADMIN)
-    pending = [r for page in c.admin_inviteRequests_list(limit=2) for r in page["invite_requests"]]
+    pending = every(c.admin_inviteRequests_list, "invite_requests", limit=2)
     assert len(pending) >= 5 and all(r["request_reason"] for r in pending)
-    approved_before = [a for page in c.admin_inviteRequests_approved_list(limit=2) for a in page["approved_requests"]]
-    denied_before = [d for page in c.admin_inviteRequests_denied_list(limit=2) for d in page["denied_requests"]]
+    team_of = {r["id"]: t for t in TEAMS for page in c.admin_inviteRequests_list(team_id=t) for r in page["invite_requests"]}
+    approved_before = every(c.admin_inviteRequests_approved_list, "approved_requests", limit=2)
+    denied_before = every(c.admin_inviteRequests_denied_list, "denied_requests", limit=2)
     assert approved_before and denied_before
+    # Without team_id, an org of several workspaces is refused.
+    assert error(lambda: c.admin_inviteRequests_list()) == "team_id_required_for_enterprise"
 
     c.admin_inviteRequests_approve(invite_request_id=PENDING_REQUEST, team_id=HQ)
     approved = [a for page in c.admin_inviteRequests_approved_list(team_id=HQ, limit=1000) for a in page["approved_requests"]]
@@ -74,16 +86,17 @@ def test_invite_requests(sim):
     assert mine["approved_by"]["actor_id"] == "W0A1C0002"
     assert mine["invite"]["email"] == "maria.silva@northwind.example"
     assert mine["invite"]["invite_preferences"]["channel_ids"] == ["C07A10001", "C07A10011"]
-    assert error(lambda: c.admin_inviteRequests_approve(invite_request_id=PENDING_REQUEST)) == "already_processed"
+    assert error(lambda: c.admin_inviteRequests_approve(invite_request_id=PENDING_REQUEST, team_id=HQ)) == "already_processed"
     assert error(lambda: c.admin_users_invite(team_id=HQ, email="maria.silva@northwind.example", channel_ids=HQ_GENERAL)) == "already_in_team_invited_user"
 
     sim.client(OWNER).admin_inviteRequests_deny(invite_request_id="Ir0000003", team_id=OPS)
-    denied = [d for page in c.admin_inviteRequests_denied_list(limit=1000) for d in page["denied_requests"]]
+    denied = every(c.admin_inviteRequests_denied_list, "denied_requests", limit=1000)
     assert len(denied) == len(denied_before) + 1
-    assert error(lambda: c.admin_inviteRequests_deny(invite_request_id="Ir0000003")) == "already_processed"
-    assert error(lambda: c.admin_inviteRequests_approve(invite_request_id="Ir0000003")) == "already_processed"
-    assert error(lambda: c.admin_inviteRequests_approve(invite_request_id="Ir9999999")) == "invite_request_not_found"
-    assert error(lambda: c.admin_inviteRequests_approve(invite_request_id="Ir0000007")) == "failed_to_send_invite"
-    assert error(lambda: c.admin_inviteRequests_list(limit=5000)) == "invalid_limit"
-    left = [r for page in c.admin_inviteRequests_list(limit=1000) for r in page["invite_requests"]]
+    assert error(lambda: c.admin_inviteRequests_deny(invite_request_id="Ir0000003", team_id=OPS)) == "already_processed"
+    assert error(lambda: c.admin_inviteRequests_approve(invite_request_id="Ir0000003", team_id=OPS)) == "already_processed"
+    # Slack's code for an ID it does not know (its method pages), not an invented one.
+    assert error(lambda: c.admin_inviteRequests_approve(invite_request_id="Ir9999999", team_id=HQ)) == "invalid_request"
+    assert error(lambda: c.admin_inviteRequests_approve(invite_request_id="Ir0000007", team_id=team_of["Ir0000007"])) == "failed_to_send_invite"
+    assert error(lambda: c.admin_inviteRequests_list(team_id=HQ, limit=5000)) == "invalid_limit"
+    left = every(c.admin_inviteRequests_list, "invite_requests", limit=1000)
     assert len(left) == len(pending) - 2

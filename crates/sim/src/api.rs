@@ -645,6 +645,7 @@ fn list_args(
     team: Option<&TeamId>,
 ) -> Result<ListArgs, Refusal> {
     tenant.require_admin(&call.caller(), "not_an_admin")?;
+    tenant.require_team_id(team.map(TeamId::as_str))?;
     let team = match team.filter(|t| !t.as_str().is_empty()) {
         None => None,
         Some(t) => Some(tenant.workspace(t.as_str())?),

@@ -2,7 +2,7 @@
 
 mod common;
 use common::*;
-use slack_sim::fixture::{self, ids};
+use slack_sim::fixture::{self, ids, HQ, LABS, OPS};
 use slack_sim::state::{Plan, Role};
 use slack_sim::{Sim, SimConfig};
 use std::collections::HashSet;
@@ -77,7 +77,7 @@ fn workspaces_have_channels_and_requests_have_history() {
         "admin.inviteRequests.list",
         ADMIN,
         "invite_requests",
-        &[],
+        &[("team_id", HQ)],
         3,
     );
     assert!(pending.len() >= 5);
@@ -86,27 +86,33 @@ fn workspaces_have_channels_and_requests_have_history() {
         .all(|r| !r["request_reason"].as_str().unwrap().is_empty()));
     assert_eq!(pending[0]["id"], ids::PENDING_REQUEST);
     assert!(
-        walk(
-            &mut s,
-            "admin.inviteRequests.approved.list",
-            ADMIN,
-            "approved_requests",
-            &[],
-            2
-        )
-        .len()
+        [HQ, LABS, OPS]
+            .iter()
+            .map(|t| walk(
+                &mut s,
+                "admin.inviteRequests.approved.list",
+                ADMIN,
+                "approved_requests",
+                &[("team_id", t)],
+                2
+            )
+            .len())
+            .sum::<usize>()
             >= 3
     );
     assert!(
-        walk(
-            &mut s,
-            "admin.inviteRequests.denied.list",
-            ADMIN,
-            "denied_requests",
-            &[],
-            2
-        )
-        .len()
+        [HQ, LABS, OPS]
+            .iter()
+            .map(|t| walk(
+                &mut s,
+                "admin.inviteRequests.denied.list",
+                ADMIN,
+                "denied_requests",
+                &[("team_id", t)],
+                2
+            )
+            .len())
+            .sum::<usize>()
             >= 3
     );
 }

@@ -430,3 +430,32 @@ fn legacy_invite_and_its_errors() {
         ],
     ));
 }
+
+#[test]
+fn regression_resend_on_admin_users_invite_sends_no_email_again() {
+    // Seed 003: `resend` "allow[s] this invite to be resent in the future if a user has not
+    // signed up yet. Resending can only be done via the UI". An address already invited is
+    // refused as such, and its invitation is not sent again.
+    let mut s = sim();
+    assert_ok(&invite(&mut s, &[("email", "again@northwind.example")]));
+    let before = s.state().tenants[0]
+        .invitations
+        .values()
+        .find(|i| i.email == "again@northwind.example")
+        .map(|i| (i.date_created, i.date_resent))
+        .unwrap();
+    assert_eq!(
+        error(&invite(
+            &mut s,
+            &[("email", "again@northwind.example"), ("resend", "true")]
+        )),
+        "already_in_team_invited_user"
+    );
+    let after = s.state().tenants[0]
+        .invitations
+        .values()
+        .find(|i| i.email == "again@northwind.example")
+        .map(|i| (i.date_created, i.date_resent))
+        .unwrap();
+    assert_eq!(before, after, "no email went out again");
+}

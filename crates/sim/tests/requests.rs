@@ -17,7 +17,7 @@ fn approve_moves_a_request_to_the_approved_list_as_an_invitation() {
         "admin.inviteRequests.list",
         ADMIN,
         "invite_requests",
-        &[],
+        &[("team_id", HQ)],
         100,
     );
     let approved_before = walk(
@@ -25,7 +25,7 @@ fn approve_moves_a_request_to_the_approved_list_as_an_invitation() {
         "admin.inviteRequests.approved.list",
         ADMIN,
         "approved_requests",
-        &[],
+        &[("team_id", HQ)],
         100,
     )
     .len();
@@ -41,7 +41,7 @@ fn approve_moves_a_request_to_the_approved_list_as_an_invitation() {
         "admin.inviteRequests.list",
         ADMIN,
         "invite_requests",
-        &[],
+        &[("team_id", HQ)],
         100,
     );
     assert_eq!(after.len(), pending.len() - 1);
@@ -51,7 +51,7 @@ fn approve_moves_a_request_to_the_approved_list_as_an_invitation() {
         &Request::form(
             "admin.inviteRequests.approved.list",
             ADMIN,
-            &[("limit", "1000")],
+            &[("team_id", HQ), ("limit", "1000")],
         ),
         T0,
     );
@@ -107,7 +107,7 @@ fn approve_moves_a_request_to_the_approved_list_as_an_invitation() {
             &mut s,
             "admin.inviteRequests.approve",
             ADMIN,
-            &[("invite_request_id", id)]
+            &[("team_id", HQ), ("invite_request_id", id)]
         )),
         "already_processed"
     );
@@ -116,7 +116,7 @@ fn approve_moves_a_request_to_the_approved_list_as_an_invitation() {
             &mut s,
             "admin.inviteRequests.deny",
             ADMIN,
-            &[("invite_request_id", id)]
+            &[("team_id", HQ), ("invite_request_id", id)]
         )),
         "already_processed"
     );
@@ -131,7 +131,7 @@ fn deny_moves_a_request_to_the_denied_list() {
         "admin.inviteRequests.denied.list",
         ADMIN,
         "denied_requests",
-        &[],
+        &[("team_id", OPS)],
         100,
     )
     .len();
@@ -158,7 +158,7 @@ fn deny_moves_a_request_to_the_denied_list() {
             "admin.inviteRequests.denied.list",
             ADMIN,
             "denied_requests",
-            &[],
+            &[("team_id", OPS)],
             100
         )
         .len(),
@@ -169,7 +169,7 @@ fn deny_moves_a_request_to_the_denied_list() {
             &mut s,
             "admin.inviteRequests.deny",
             OWNER,
-            &[("invite_request_id", id)]
+            &[("team_id", OPS), ("invite_request_id", id)]
         )),
         "already_processed"
     );
@@ -178,7 +178,7 @@ fn deny_moves_a_request_to_the_denied_list() {
             &mut s,
             "admin.inviteRequests.approve",
             OWNER,
-            &[("invite_request_id", id)]
+            &[("team_id", OPS), ("invite_request_id", id)]
         )),
         "already_processed"
     );
@@ -192,18 +192,18 @@ fn request_errors() {
             &mut s,
             "admin.inviteRequests.approve",
             ADMIN,
-            &[("invite_request_id", "Ir9999999")]
+            &[("team_id", HQ), ("invite_request_id", "Ir9999999")]
         )),
-        "invite_request_not_found"
+        "invalid_request"
     );
     assert_eq!(
         error(&call(
             &mut s,
             "admin.inviteRequests.approve",
             ADMIN,
-            &[("invite_request_id", "nonsense")]
+            &[("team_id", HQ), ("invite_request_id", "nonsense")]
         )),
-        "invite_request_not_found"
+        "invalid_request"
     );
     assert_eq!(
         error(&call(
@@ -215,7 +215,7 @@ fn request_errors() {
                 ("team_id", OPS)
             ]
         )),
-        "invite_request_not_found"
+        "invalid_request"
     );
     assert_eq!(
         error(&call(
@@ -230,7 +230,12 @@ fn request_errors() {
         "team_not_found"
     );
     assert_eq!(
-        error(&call(&mut s, "admin.inviteRequests.approve", ADMIN, &[])),
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.approve",
+            ADMIN,
+            &[("team_id", HQ)]
+        )),
         "invalid_arguments"
     );
     assert_eq!(
@@ -238,7 +243,7 @@ fn request_errors() {
             &mut s,
             "admin.inviteRequests.list",
             ADMIN,
-            &[("limit", "0")]
+            &[("team_id", HQ), ("limit", "0")]
         )),
         "invalid_limit"
     );
@@ -247,7 +252,7 @@ fn request_errors() {
             &mut s,
             "admin.inviteRequests.list",
             ADMIN,
-            &[("limit", "1001")]
+            &[("team_id", HQ), ("limit", "1001")]
         )),
         "invalid_limit"
     );
@@ -256,7 +261,7 @@ fn request_errors() {
             &mut s,
             "admin.inviteRequests.list",
             ADMIN,
-            &[("cursor", "dXNlcjpXMQ==")]
+            &[("team_id", HQ), ("cursor", "dXNlcjpXMQ==")]
         )),
         "invalid_cursor"
     );
@@ -270,7 +275,12 @@ fn request_errors() {
         "invalid_limit"
     );
     assert_eq!(
-        error(&call(&mut s, "admin.inviteRequests.list", MEMBER, &[])),
+        error(&call(
+            &mut s,
+            "admin.inviteRequests.list",
+            MEMBER,
+            &[("team_id", HQ)]
+        )),
         "missing_scope"
     );
     // The address already has an account: the invitation fails and the request stays.
@@ -280,7 +290,7 @@ fn request_errors() {
             &mut s,
             "admin.inviteRequests.approve",
             ADMIN,
-            &[("invite_request_id", id)]
+            &[("team_id", HQ), ("invite_request_id", id)]
         )),
         "failed_to_send_invite"
     );
@@ -288,7 +298,7 @@ fn request_errors() {
         &mut s,
         "admin.inviteRequests.deny",
         ADMIN,
-        &[("invite_request_id", id)],
+        &[("team_id", HQ), ("invite_request_id", id)],
     ));
 }
 
@@ -354,4 +364,40 @@ fn new_requests_arrive_and_pages_see_each_once() {
         100,
     );
     assert!(labs.iter().any(|r| r["email"] == "live@example.org"));
+}
+
+#[test]
+fn regression_team_id_is_required_on_an_org_of_several_workspaces() {
+    // "team_id is required if your Enterprise org contains more than one workspace"
+    // (docs.slack.dev/reference/methods/admin.inviteRequests.list and its siblings).
+    let mut s = sim();
+    for (method, args) in [
+        ("admin.inviteRequests.list", vec![]),
+        ("admin.inviteRequests.approved.list", vec![]),
+        ("admin.inviteRequests.denied.list", vec![]),
+        (
+            "admin.inviteRequests.approve",
+            vec![("invite_request_id", ids::PENDING_REQUEST)],
+        ),
+        (
+            "admin.inviteRequests.deny",
+            vec![("invite_request_id", ids::PENDING_REQUEST)],
+        ),
+    ] {
+        assert_eq!(
+            error(&call(&mut s, method, ADMIN, &args)),
+            "team_id_required_for_enterprise",
+            "{method}"
+        );
+    }
+    // Nothing was decided by the refused calls.
+    let pending = walk(
+        &mut s,
+        "admin.inviteRequests.list",
+        ADMIN,
+        "invite_requests",
+        &[("team_id", HQ)],
+        100,
+    );
+    assert!(pending.iter().any(|r| r["id"] == ids::PENDING_REQUEST));
 }

@@ -233,6 +233,16 @@ impl Tenant {
         self.enterprise.is_some()
     }
 
+    /// `admin.inviteRequests.*` without `team_id` on an org of several workspaces: "team_id is
+    /// required if your Enterprise org contains more than one workspace" (their method pages,
+    /// which name no code for it; seed 003's `team_id_required_for_enterprise` is used).
+    pub fn require_team_id(&self, team_id: Option<&str>) -> Result<(), Code> {
+        match team_id.map(str::trim).filter(|t| !t.is_empty()) {
+            None if self.teams.len() > 1 => Err("team_id_required_for_enterprise"),
+            _ => Ok(()),
+        }
+    }
+
     pub fn team(&self, id: &TeamId) -> Option<&Team> {
         self.teams.iter().find(|t| &t.id == id)
     }

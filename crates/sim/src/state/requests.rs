@@ -54,10 +54,11 @@ impl Tenant {
 
     /// Finds a request by ID, pending or decided, checking the optional `team_id`.
     fn find_request(&self, id: &str, team_id: Option<&str>) -> Result<(u64, bool), Code> {
+        self.require_team_id(team_id)?;
         if let Some(t) = team_id.filter(|t| !t.is_empty()) {
             self.workspace(t)?;
         }
-        let n = request_number(id.trim()).ok_or("invite_request_not_found")?;
+        let n = request_number(id.trim()).ok_or("invalid_request")?;
         let same_team = |r: &InviteRequest| match (team_id.filter(|t| !t.is_empty()), &r.team) {
             (Some(t), Some(rt)) => rt.id.as_str() == t,
             _ => true,
@@ -66,7 +67,7 @@ impl Tenant {
             return if same_team(r) {
                 Ok((n, true))
             } else {
-                Err("invite_request_not_found")
+                Err("invalid_request")
             };
         }
         let decided = self
@@ -78,7 +79,7 @@ impl Tenant {
         if decided {
             Ok((n, false))
         } else {
-            Err("invite_request_not_found")
+            Err("invalid_request")
         }
     }
 
