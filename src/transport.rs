@@ -145,7 +145,7 @@ impl Transport {
         let mut items = Vec::new();
         while let Some(cursor) = pages.next_request() {
             let answer = self.call(&request.at_cursor(cursor), waiting).await?;
-            pages.record(M::next_cursor(&answer));
+            pages.record(M::next_cursor(&answer))?;
             items.extend(M::into_items(answer));
         }
         Ok(items)

@@ -45,21 +45,33 @@ pub trait Paginated: Method + Clone {
     fn into_items(response: Self::Response) -> Vec<Self::Item>;
 }
 
-/// Walks pages: feed it each answer, it says which cursor to ask for next.
+/// The most pages one walk reads: 100,000 members at Slack's default of 100 a page are 1,000
+/// pages, so this leaves room for ten times that before calling a list endless.
+pub const MAX_PAGES: u32 = 10_000;
+
+/// A server that sends a cursor it sent before would be walked forever.
+pub const CURSOR_REPEATED: &str = "pagination_cursor_repeated";
+/// More than [`MAX_PAGES`] pages.
+pub const TOO_MANY_PAGES: &str = "pagination_too_many_pages";
+
+/// Walks pages: feed it each answer, it says which cursor to ask for next, and stops with an
+/// error on a cursor it has seen before (any earlier one, not only the last) or after
+/// [`MAX_PAGES`] pages, instead of looping.
 ///
 /// ```
 /// # use slack_admin_core::pagination::Pages;
 /// let mut pages = Pages::default();
 /// assert_eq!(pages.next_request(), Some(None)); // first page: no cursor
-/// pages.record(Some("abc".into()));
+/// pages.record(Some("abc".into())).unwrap();
 /// assert_eq!(pages.next_request(), Some(Some("abc".into())));
-/// pages.record(None);
+/// pages.record(None).unwrap();
 /// assert_eq!(pages.next_request(), None); // done
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pages {
     fetched: u32,
     next: Option<String>,
+    seen: std::collections::HashSet<String>,
     done: bool,
 }
 
@@ -75,13 +87,24 @@ impl Pages {
         }
     }
 
-    /// Records the `next_cursor` of the page just fetched.
-    pub fn record(&mut self, next_cursor: Option<String>) {
+    /// Records the `next_cursor` of the page just fetched; an error ends the walk.
+    pub fn record(&mut self, next_cursor: Option<String>) -> Result<(), crate::SlackError> {
         self.fetched += 1;
         let next = next_cursor.filter(|c| !c.trim().is_empty());
-        // A cursor that repeats would loop forever: treat it as the end.
-        self.done = next.is_none() || (next == self.next && self.fetched > 1);
-        self.next = next;
+        self.done = true;
+        self.next = None;
+        let Some(cursor) = next else {
+            return Ok(());
+        };
+        if !self.seen.insert(cursor.clone()) {
+            return Err(crate::SlackError::api(CURSOR_REPEATED));
+        }
+        if self.fetched >= MAX_PAGES {
+            return Err(crate::SlackError::api(TOO_MANY_PAGES));
+        }
+        self.done = false;
+        self.next = Some(cursor);
+        Ok(())
     }
 
     pub fn pages_fetched(&self) -> u32 {
@@ -110,11 +133,62 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_cursor_stops_instead_of_looping() {
+    fn a_repeated_cursor_stops_with_an_error_instead_of_looping() {
         let mut pages = Pages::default();
-        pages.record(Some("a".into()));
-        pages.record(Some("a".into()));
+        pages.record(Some("a".into())).unwrap();
+        let err = pages.record(Some("a".into())).unwrap_err();
+        assert_eq!(err.code(), CURSOR_REPEATED);
         assert_eq!(pages.next_request(), None);
         assert_eq!(pages.pages_fetched(), 2);
+    }
+
+    #[test]
+    fn regression_a_cursor_cycle_longer_than_one_page_is_caught() {
+        // a -> b -> a: the old check compared only with the last cursor.
+        let mut pages = Pages::default();
+        pages.record(Some("a".into())).unwrap();
+        pages.record(Some("b".into())).unwrap();
+        assert_eq!(
+            pages.record(Some("a".into())).unwrap_err().code(),
+            CURSOR_REPEATED
+        );
+        assert_eq!(pages.next_request(), None);
+    }
+
+    #[test]
+    fn a_list_that_never_ends_stops_at_the_page_cap() {
+        let mut pages = Pages::default();
+        let mut n = 0u32;
+        let err = loop {
+            assert!(pages.next_request().is_some());
+            match pages.record(Some(format!("c{n}"))) {
+                Ok(()) => n += 1,
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(err.code(), TOO_MANY_PAGES);
+        assert_eq!(pages.pages_fetched(), MAX_PAGES);
+        assert_eq!(pages.next_request(), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever cursors a server sends, the walk ends, and it never asks for a cursor twice.
+        #[test]
+        fn any_server_ends_and_no_cursor_is_asked_twice(cursors in proptest::collection::vec(proptest::option::of(0u8..6), 0..40)) {
+            let mut pages = Pages::default();
+            let mut asked = std::collections::HashSet::new();
+            let mut answers = cursors.into_iter();
+            while let Some(cursor) = pages.next_request() {
+                if let Some(c) = &cursor {
+                    proptest::prop_assert!(asked.insert(c.clone()), "asked for {c} twice");
+                }
+                // A server that runs out of scripted answers says the list ended.
+                let answer = answers.next().flatten().map(|n| format!("c{n}"));
+                if pages.record(answer).is_err() {
+                    break;
+                }
+            }
+            proptest::prop_assert!(pages.next_request().is_none());
+        }
     }
 }

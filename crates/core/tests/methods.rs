@@ -912,7 +912,7 @@ where
         let req = request.at_cursor(cursor.clone());
         asked.push(req.form().get("cursor").map(str::to_owned));
         let answer = ok::<M>(answers[asked.len() - 1]);
-        pages.record(M::next_cursor(&answer));
+        pages.record(M::next_cursor(&answer)).unwrap();
     }
     assert_eq!(asked.len(), 2, "{name}");
     assert_eq!(asked[0], None);
