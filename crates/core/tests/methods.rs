@@ -992,21 +992,21 @@ fn every_list_method_pages_by_cursor() {
 fn pages_stop_on_an_empty_or_repeated_cursor() {
     let mut pages = Pages::default();
     assert_eq!(pages.next_request(), Some(None));
-    pages.record(Some("a".into()));
+    pages.record(Some("a".into())).unwrap();
     assert_eq!(pages.next_request(), Some(Some("a".into())));
-    pages.record(Some("b".into()));
+    pages.record(Some("b".into())).unwrap();
     assert_eq!(pages.next_request(), Some(Some("b".into())));
-    pages.record(Some("   ".into()));
+    pages.record(Some("   ".into())).unwrap();
     assert_eq!(pages.next_request(), None);
     assert_eq!(pages.pages_fetched(), 3);
 
     let mut looping = Pages::default();
-    looping.record(Some("same".into()));
-    looping.record(Some("same".into()));
+    looping.record(Some("same".into())).unwrap();
+    assert!(looping.record(Some("same".into())).is_err());
     assert_eq!(looping.next_request(), None);
 
     let mut single = Pages::default();
-    single.record(None);
+    single.record(None).unwrap();
     assert_eq!(single.next_request(), None);
     assert_eq!(single.pages_fetched(), 1);
 }
