@@ -762,3 +762,157 @@ fn previews_survive_json() {
     let back: Vec<preview::PreviewRow> = serde_json::from_str(&json).unwrap();
     assert_eq!(back, rows);
 }
+
+mod draft {
+    use proptest::prelude::*;
+    use slack_admin_core::invite::preview::{Draft, RowFields};
+    use slack_admin_core::invite::Field;
+    use std::collections::BTreeMap;
+
+    fn row(i: usize) -> RowFields {
+        RowFields {
+            email: format!("p{i}@example.com"),
+            ..RowFields::default()
+        }
+    }
+
+    #[test]
+    fn regression_removing_by_a_stale_position_removed_the_wrong_row() {
+        // Rows from lines 2, 3, 4. The page captured positions 0, 1, 2; removing position 0
+        // then position 2 removed line 3's neighbour or panicked. By line, each removal
+        // removes exactly that row.
+        let mut d = Draft::new((2..=4).map(|l| (l, row(l))).collect());
+        assert!(d.remove(2));
+        assert!(d.remove(4));
+        assert!(
+            !d.remove(4),
+            "a second removal of the same line changes nothing"
+        );
+        assert_eq!(d.rows().iter().map(|(l, _)| *l).collect::<Vec<_>>(), [3]);
+        assert!(!d.set(2, Field::Email, "x@example.com"));
+        assert!(d.set(3, Field::Email, "fixed@example.com"));
+        assert_eq!(d.rows()[0].1.email, "fixed@example.com");
+    }
+
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Set(usize, u8, String),
+        Remove(usize),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            (0usize..30, 0u8..8, "[a-z@. ]{0,12}").prop_map(|(l, f, v)| Edit::Set(l, f, v)),
+            (0usize..30).prop_map(Edit::Remove),
+        ]
+    }
+
+    proptest! {
+        /// Any sequence of edits and removals, stale lines included, never panics and does
+        /// to the draft exactly what it does to a map from line to row.
+        #[test]
+        fn arbitrary_edits_match_a_map_by_line(
+            lines in proptest::collection::btree_set(1usize..25, 0..15),
+            edits in proptest::collection::vec(edit(), 0..60),
+        ) {
+            let rows: Vec<(usize, RowFields)> = lines.iter().map(|&l| (l, row(l))).collect();
+            let mut draft = Draft::new(rows.clone());
+            let mut model: BTreeMap<usize, RowFields> = rows.into_iter().collect();
+            for e in edits {
+                match e {
+                    Edit::Set(line, f, value) => {
+                        let field = Field::ALL[usize::from(f) % Field::ALL.len()];
+                        let changed = draft.set(line, field, value.clone());
+                        prop_assert_eq!(changed, model.contains_key(&line));
+                        if let Some(r) = model.get_mut(&line) {
+                            r.set(field, value);
+                        }
+                    }
+                    Edit::Remove(line) => {
+                        prop_assert_eq!(draft.remove(line), model.remove(&line).is_some());
+                    }
+                }
+                let now: BTreeMap<usize, RowFields> = draft.rows().iter().cloned().collect();
+                prop_assert_eq!(now.len(), draft.len(), "lines stay unique");
+                prop_assert_eq!(&now, &model);
+            }
+        }
+    }
+}
+
+mod limits_and_encodings {
+    use slack_admin_core::invite::csv::{self, decode_bytes, CsvError, MAX_BYTES, MAX_ROWS};
+
+    #[test]
+    fn a_file_over_the_row_limit_is_refused_with_the_limit_named() {
+        let mut text = String::from("email\n");
+        for i in 0..MAX_ROWS + 517 {
+            text.push_str(&format!("p{i}@example.com\n"));
+        }
+        let err = csv::parse(&text).unwrap_err();
+        assert_eq!(err, CsvError::TooManyRows { rows: 20_518 });
+        let message = err.to_string();
+        assert!(message.contains("20,518 rows"), "{message}");
+        assert!(message.contains("at most 20,000"), "{message}");
+        // Exactly the limit, with a header, is fine.
+        let ok: String = std::iter::once("email\n".to_owned())
+            .chain((0..MAX_ROWS).map(|i| format!("p{i}@example.com\n")))
+            .collect();
+        assert_eq!(csv::parse(&ok).unwrap().rows.len(), MAX_ROWS + 1);
+    }
+
+    #[test]
+    fn a_50_mb_file_is_refused_before_it_is_read() {
+        let big = vec![b'a'; 50 * 1024 * 1024];
+        let err = decode_bytes(&big).unwrap_err();
+        assert_eq!(err, CsvError::TooLarge { bytes: big.len() });
+        assert!(err.to_string().contains("50.0 MB"), "{err}");
+        assert!(err.to_string().contains("10.0 MB"), "{err}");
+        let text = "a".repeat(MAX_BYTES + 1);
+        assert!(matches!(csv::parse(&text), Err(CsvError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn windows_1252_is_read_not_mangled() {
+        // "José,“Zoë”" as Excel's CSV on Windows writes it.
+        let bytes = b"Jos\xe9,\x93Zo\xeb\x94\n";
+        assert_eq!(decode_bytes(bytes).unwrap(), "José,\u{201c}Zoë\u{201d}\n");
+        assert_eq!(decode_bytes(b"\x80 5").unwrap(), "\u{20ac} 5");
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom_and_utf16_with_bom() {
+        assert_eq!(decode_bytes("Zoë".as_bytes()).unwrap(), "Zoë");
+        assert_eq!(decode_bytes(b"\xef\xbb\xbfZo\xc3\xab").unwrap(), "Zoë");
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("é,a\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode_bytes(&le).unwrap(), "é,a\n");
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("é,a\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode_bytes(&be).unwrap(), "é,a\n");
+    }
+
+    #[test]
+    fn workbooks_pdfs_and_bomless_utf16_are_refused_with_what_to_do() {
+        for (bytes, says) in [
+            (&b"PK\x03\x04rest-of-zip"[..], "workbook"),
+            (&b"\xd0\xcf\x11\xe0\xa1\xb1"[..], ".xls"),
+            (&b"%PDF-1.7"[..], "PDF"),
+            (&b"e\0m\0a\0i\0l\0"[..], "UTF-16"),
+            (&b"\xef\xbb\xbf\xff"[..], "UTF-8"),
+        ] {
+            let err = decode_bytes(bytes).unwrap_err();
+            let message = err.to_string();
+            assert!(matches!(err, CsvError::NotText { .. }), "{message}");
+            assert!(message.contains(says), "{message}");
+        }
+        assert!(decode_bytes(b"\x81")
+            .unwrap_err()
+            .to_string()
+            .contains("Save As"));
+    }
+}

@@ -41,6 +41,153 @@ pub enum CsvError {
     Empty,
     #[error("The quote that opens on line {line} is never closed, so the rest of the file would be one cell. Add the closing \" or remove the opening one.")]
     UnclosedQuote { line: usize },
+    #[error("This file has {} rows; the console takes at most {} at a time. Split it into files of {} rows or fewer and send them one after the other.", thousands(*.rows), thousands(MAX_ROWS), thousands(MAX_ROWS))]
+    TooManyRows { rows: usize },
+    #[error("This file is {}; the console reads files of up to {} (about {} people). Split it into smaller files.", size_text(*.bytes), size_text(MAX_BYTES), thousands(MAX_ROWS))]
+    TooLarge { bytes: usize },
+    #[error("This looks like {kind}, not a CSV file. {fix}")]
+    NotText {
+        kind: &'static str,
+        fix: &'static str,
+    },
+}
+
+/// The most rows one import takes: enough for a large org's batch, few enough that the saved
+/// job fits in the browser's storage and a person can still review the preview.
+pub const MAX_ROWS: usize = 20_000;
+
+/// The largest file read: 20,000 rows of a few columns are well under 5 MB.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// `20000` as "20,000".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn size_text(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// Windows-1252's characters for the bytes 0x80 to 0x9F (the rest of the range is Latin-1);
+/// `None` for the five bytes it leaves undefined.
+const CP1252_HIGH: [Option<char>; 32] = [
+    Some('\u{20AC}'),
+    None,
+    Some('\u{201A}'),
+    Some('\u{0192}'),
+    Some('\u{201E}'),
+    Some('\u{2026}'),
+    Some('\u{2020}'),
+    Some('\u{2021}'),
+    Some('\u{02C6}'),
+    Some('\u{2030}'),
+    Some('\u{0160}'),
+    Some('\u{2039}'),
+    Some('\u{0152}'),
+    None,
+    Some('\u{017D}'),
+    None,
+    None,
+    Some('\u{2018}'),
+    Some('\u{2019}'),
+    Some('\u{201C}'),
+    Some('\u{201D}'),
+    Some('\u{2022}'),
+    Some('\u{2013}'),
+    Some('\u{2014}'),
+    Some('\u{02DC}'),
+    Some('\u{2122}'),
+    Some('\u{0161}'),
+    Some('\u{203A}'),
+    Some('\u{0153}'),
+    None,
+    Some('\u{017E}'),
+    Some('\u{0178}'),
+];
+
+/// The text of a file as its bytes came: UTF-8 (with or without a byte-order mark), UTF-16
+/// with a byte-order mark (what Excel's "Unicode Text" writes), or else Windows-1252 (what
+/// Excel's plain "CSV" writes on Windows). A spreadsheet workbook, a PDF or another binary
+/// file is refused with what to do, never read as garbage; so is a file over [`MAX_BYTES`].
+pub fn decode_bytes(bytes: &[u8]) -> Result<String, CsvError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(CsvError::TooLarge { bytes: bytes.len() });
+    }
+    const SAVE_AS_CSV: &str = "In the spreadsheet, choose File \u{203a} Save As (or Download) \u{203a} CSV UTF-8, and choose that file.";
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => {
+            return String::from_utf8(rest.to_vec()).map_err(|_| CsvError::NotText {
+                kind: "a file that says it is UTF-8 but is not",
+                fix: SAVE_AS_CSV,
+            })
+        }
+        [0xFF, 0xFE, rest @ ..] => return utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => return utf16(rest, u16::from_be_bytes),
+        [b'P', b'K', 3, 4, ..] => {
+            return Err(CsvError::NotText {
+                kind: "an Excel or OpenDocument workbook (a zip archive)",
+                fix: SAVE_AS_CSV,
+            })
+        }
+        [0xD0, 0xCF, 0x11, 0xE0, ..] => {
+            return Err(CsvError::NotText {
+                kind: "an old Excel workbook (.xls)",
+                fix: SAVE_AS_CSV,
+            })
+        }
+        [b'%', b'P', b'D', b'F', ..] => {
+            return Err(CsvError::NotText {
+                kind: "a PDF document",
+                fix: "Export the list from where it came as CSV, or paste its rows.",
+            })
+        }
+        _ => {}
+    }
+    // NUL bytes: UTF-16 without a byte-order mark, or a binary file; neither reads as text.
+    if bytes.contains(&0) {
+        return Err(CsvError::NotText {
+            kind: "a binary file or UTF-16 text without a byte-order mark",
+            fix: SAVE_AS_CSV,
+        });
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_owned());
+    }
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        let c = match b {
+            0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)].ok_or(CsvError::NotText {
+                kind: "text in an encoding the console does not know",
+                fix: SAVE_AS_CSV,
+            })?,
+            _ => char::from(b),
+        };
+        out.push(c);
+    }
+    Ok(out)
+}
+
+fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, CsvError> {
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|pair| read([pair[0], *pair.get(1).unwrap_or(&0)]))
+        .collect();
+    String::from_utf16(&units).map_err(|_| CsvError::NotText {
+        kind: "a file that says it is UTF-16 but is not",
+        fix: "In the spreadsheet, choose File \u{203a} Save As \u{203a} CSV UTF-8, and choose that file.",
+    })
 }
 
 const CANDIDATES: [char; 3] = [',', ';', '\t'];
@@ -49,6 +196,9 @@ const SNIFF_RECORDS: usize = 10;
 
 /// Parses CSV text (see the module's notes for what is accepted).
 pub fn parse(text: &str) -> Result<Table, CsvError> {
+    if text.len() > MAX_BYTES {
+        return Err(CsvError::TooLarge { bytes: text.len() });
+    }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let (delimiter, text, first_line) = match sep_directive(text) {
         Some((d, rest)) => (d, rest, 2),
@@ -57,6 +207,12 @@ pub fn parse(text: &str) -> Result<Table, CsvError> {
     let mut table = parse_with(text, delimiter, first_line)?;
     if table.rows.is_empty() {
         return Err(CsvError::Empty);
+    }
+    // One row more than the limit is allowed for a header.
+    if table.rows.len() > MAX_ROWS + 1 {
+        return Err(CsvError::TooManyRows {
+            rows: table.rows.len(),
+        });
     }
     table.delimiter = delimiter;
     Ok(table)

@@ -456,6 +456,60 @@ pub fn build(
     build_rows(extract(table, mapping, has_header), ctx)
 }
 
+/// The rows being fixed in the preview. Edits and removals name a row by its CSV line, never
+/// by its position: a position goes stale as soon as an earlier row is removed, and an edit
+/// through a stale one would change (or remove) the wrong person, or panic past the end. An
+/// unknown line changes nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    rows: Vec<(usize, RowFields)>,
+}
+
+impl Draft {
+    /// The rows as [`extract`] read them; a line that appears twice keeps its first row.
+    pub fn new(rows: Vec<(usize, RowFields)>) -> Self {
+        let mut seen = HashSet::new();
+        Self {
+            rows: rows.into_iter().filter(|(l, _)| seen.insert(*l)).collect(),
+        }
+    }
+
+    pub fn rows(&self) -> &[(usize, RowFields)] {
+        &self.rows
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Sets one field of the row read from `line`; false when there is no such row.
+    pub fn set(&mut self, line: usize, field: Field, value: impl Into<String>) -> bool {
+        match self.rows.iter_mut().find(|(l, _)| *l == line) {
+            Some((_, fields)) => {
+                fields.set(field, value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Leaves the row read from `line` out; false when there is no such row.
+    pub fn remove(&mut self, line: usize) -> bool {
+        let before = self.rows.len();
+        self.rows.retain(|(l, _)| *l != line);
+        self.rows.len() != before
+    }
+
+    /// The preview of these rows.
+    pub fn preview(&self, ctx: &Context<'_>) -> Vec<PreviewRow> {
+        build_rows(self.rows.clone(), ctx)
+    }
+}
+
 /// The preview of rows given as (line, cells): each validated, then duplicates and known
 /// members marked across all of them.
 pub fn build_rows(rows: Vec<(usize, RowFields)>, ctx: &Context<'_>) -> Vec<PreviewRow> {
