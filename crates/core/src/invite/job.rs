@@ -347,10 +347,44 @@ pub struct Progress {
     pub rate_limits: u32,
 }
 
+/// Why the whole job stopped: an answer that no row can get past (a revoked token, a missing
+/// scope, Slack's invite cap, or a rate limit that does not lift). Refusing row after row
+/// would only burn the list; the job pauses and says so, and [`Job::resume`] tries again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Halt {
+    pub code: String,
+    pub summary: String,
+    pub fix: String,
+    /// The line of the row that got the answer (it is sent again on resume).
+    pub line: usize,
+}
+
+/// Codes that concern the token, the app or the org, never one row.
+pub const HALTING_CODES: &[&str] = &[
+    "not_authed",
+    "invalid_auth",
+    "token_revoked",
+    "token_expired",
+    "account_inactive",
+    "missing_scope",
+    "no_permission",
+    "not_allowed_token_type",
+    "org_login_required",
+    "team_added_to_org",
+    "invite_limit_reached",
+    "ekm_access_denied",
+];
+
+/// The longest wait a saved job may still impose after a restore: Slack's Retry-After is
+/// capped at an hour when it is read (`decode::retry_after`).
+const MAX_HOLD_MS: u64 = 3_600_000;
+
 /// Completions remembered for the observed pace.
 const RECENT: usize = 20;
 /// The saved format's version.
 const VERSION: u32 = 1;
+/// The compact saved form's version.
+const SAVED_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct Data {
@@ -368,13 +402,17 @@ struct Data {
     recent: VecDeque<u64>,
     sends: u32,
     rate_limits: u32,
+    /// Why the job paused itself, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    halt: Option<Halt>,
 }
 
-/// A bulk invite job. Serialize it after every [`Job::record`] (it is plain JSON); restore it
-/// with [`Job::restore`] or any serde deserializer: rows in flight then are sent again as
-/// possibly delivered.
+/// A bulk invite job. Serialize it after every [`Job::record`] (it is plain JSON, in the
+/// compact form of [`saved`]); restore it with [`Job::restore`] or any serde deserializer
+/// (the first saved form is still read): rows in flight then are sent again as possibly
+/// delivered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "Data")]
+#[serde(from = "saved::AnyForm", into = "saved::Saved")]
 pub struct Job(Data);
 
 impl From<Data> for Job {
@@ -431,12 +469,34 @@ impl Job {
             recent: VecDeque::new(),
             sends: 0,
             rate_limits: 0,
+            halt: None,
         })
     }
 
     /// A job saved with [`Job::to_json`] (or any serde serializer).
     pub fn restore(json: &str) -> Result<Job, serde_json::Error> {
         serde_json::from_str(json)
+    }
+
+    /// Restores a saved job read at `now_ms`, its times clamped to what the rules allow from
+    /// now: a job saved by a clock that was ahead (or edited) never waits longer than one
+    /// Retry-After or one backoff, and times in the future of a send are brought back to now.
+    pub fn restore_at(json: &str, now_ms: u64) -> Result<Job, serde_json::Error> {
+        let mut job = Self::restore(json)?;
+        job.clamp_clock(now_ms);
+        Ok(job)
+    }
+
+    /// Brings every saved time within reach of `now_ms` (see [`Job::restore_at`]).
+    pub fn clamp_clock(&mut self, now_ms: u64) {
+        let d = &mut self.0;
+        d.last_send_ms = d.last_send_ms.map(|t| t.min(now_ms));
+        d.hold_until_ms = d.hold_until_ms.min(now_ms.saturating_add(MAX_HOLD_MS));
+        let backoff_max = d.pacing.backoff_max_ms;
+        for r in &mut d.rows {
+            r.retry_at_ms = r.retry_at_ms.min(now_ms.saturating_add(backoff_max));
+        }
+        d.recent.retain(|&t| t <= now_ms);
     }
 
     pub fn to_json(&self) -> String {
@@ -483,14 +543,16 @@ impl Job {
 
     /// The pending row to send next and when: the first in order among those ready
     /// earliest (a row backing off lets the others go ahead).
-    fn next_pending(&self) -> Option<(usize, u64)> {
+    fn next_pending(&self, now_ms: u64) -> Option<(usize, u64)> {
         let earliest = self.earliest_send();
+        // A backoff never reaches further than its maximum from now (clock jumps).
+        let latest_retry = now_ms.saturating_add(self.0.pacing.backoff_max_ms);
         let mut found: Option<(usize, u64)> = None;
         for (i, row) in self.0.rows.iter().enumerate() {
             if !row.is_pending() {
                 continue;
             }
-            let at = earliest.max(row.retry_at_ms);
+            let at = earliest.max(row.retry_at_ms.min(latest_retry));
             if found.is_none_or(|(_, best)| at < best) {
                 found = Some((i, at));
                 if at == earliest {
@@ -504,6 +566,12 @@ impl Job {
     /// What to do at `now_ms`. On [`Step::Send`] the row is in flight until
     /// [`Job::record`] gets its answer.
     pub fn next(&mut self, now_ms: u64) -> Step {
+        // A clock that jumped back (or a saved job from a clock that was ahead) must not
+        // stall the job until the old future: a last send "later than now" happened now.
+        if self.0.last_send_ms.is_some_and(|t| t > now_ms) {
+            self.0.last_send_ms = Some(now_ms);
+        }
+        self.0.hold_until_ms = self.0.hold_until_ms.min(now_ms.saturating_add(MAX_HOLD_MS));
         let in_flight = self.in_flight();
         if self.0.cancelled {
             return match in_flight {
@@ -511,7 +579,7 @@ impl Job {
                 None => Step::Finished,
             };
         }
-        let Some((row, at)) = self.next_pending() else {
+        let Some((row, at)) = self.next_pending(now_ms) else {
             return match in_flight {
                 Some(row) => Step::AwaitAnswer { row },
                 None => Step::Finished,
@@ -552,6 +620,7 @@ impl Job {
             return false;
         }
         let mut hold_until = None;
+        let mut halt = None;
         let outcome = match result {
             Ok(()) => Some(Outcome::Invited),
             Err(error) => {
@@ -561,8 +630,32 @@ impl Job {
                     SlackError::RateLimited { retry_after } => {
                         r.rate_limited += 1;
                         hold_until = Some(now_ms.saturating_add(retry_after.saturating_mul(1000)));
-                        (r.rate_limited >= pacing.max_rate_limits)
-                            .then(|| Outcome::gave_up(&error, method, r.rate_limited))
+                        if r.rate_limited >= pacing.max_rate_limits {
+                            // Slack keeps refusing whatever the pace: not this row's fault.
+                            let tries = r.rate_limited;
+                            r.rate_limited = 0;
+                            let e = Outcome::gave_up(&error, method, tries);
+                            if let Outcome::Refused { code, summary, .. } = e {
+                                halt = Some(Halt {
+                                    code,
+                                    summary: format!("{summary} The job paused: Slack's limit did not lift after waiting as asked."),
+                                    fix: "Resume later; the row is sent again.".to_owned(),
+                                    line: r.line,
+                                });
+                            }
+                        }
+                        None
+                    }
+                    SlackError::Api { code, .. } if HALTING_CODES.contains(&code.as_str()) => {
+                        // Not an attempt of this row: every row would get the same answer.
+                        let e = explain(&error, Some(method));
+                        halt = Some(Halt {
+                            code: e.code,
+                            summary: e.summary,
+                            fix: e.fix,
+                            line: r.line,
+                        });
+                        None
                     }
                     e if e.is_transient() => {
                         r.possibly_delivered = true;
@@ -623,7 +716,18 @@ impl Job {
             self.0.rate_limits += 1;
             self.0.hold_until_ms = self.0.hold_until_ms.max(t);
         }
+        if let Some(h) = halt {
+            if !self.0.cancelled {
+                self.0.paused = true;
+                self.0.halt = Some(h);
+            }
+        }
         true
+    }
+
+    /// Why the job paused itself, if it did; cleared by [`Job::resume`].
+    pub fn halt(&self) -> Option<&Halt> {
+        self.0.halt.as_ref()
     }
 
     /// No new call until [`Job::resume`]; a call in flight still gets its answer recorded.
@@ -633,6 +737,7 @@ impl Job {
 
     pub fn resume(&mut self) {
         self.0.paused = false;
+        self.0.halt = None;
     }
 
     /// Rows not sent yet become `NotSent`; a call in flight still gets its answer recorded.
@@ -703,7 +808,10 @@ impl Job {
             _ => 0,
         };
         let per_row = spacing.max(observed);
-        let first_at = self.next_pending().map_or(now_ms, |(_, at)| at).max(now_ms);
+        let first_at = self
+            .next_pending(now_ms)
+            .map_or(now_ms, |(_, at)| at)
+            .max(now_ms);
         (first_at - now_ms).saturating_add(per_row.saturating_mul(pending as u64 - 1))
     }
 
@@ -843,5 +951,273 @@ pub fn defuse(cell: &str) -> String {
         format!("'{cell}")
     } else {
         cell.to_owned()
+    }
+}
+
+/// The saved form of a job: each row keeps only its address, name and state, and refers to
+/// the details it shares with other rows (type, channels, expiration, message: the import's
+/// defaults), to its outcome and to its note by number. 20,000 rows fit in well under the
+/// 5 million characters a browser's localStorage holds (`a_saved_job_of_20000_rows_fits_the_
+/// storage_quota`), where the first form repeated a 300-character message on every row.
+mod saved {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn is_false(b: &bool) -> bool {
+        !*b
+    }
+
+    fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+        *n == T::default()
+    }
+
+    /// What rows share.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    pub(super) struct Tail {
+        #[serde(default)]
+        member_type: MemberType,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        channels: Vec<ChannelId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expiration_ts: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custom_message: Option<String>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        resend: bool,
+    }
+
+    /// One row, with short names and nothing that is at its default.
+    #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+    pub(super) struct Row {
+        l: usize,
+        e: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        n: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        f: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        a: Option<String>,
+        /// Index in `tails`.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        t: usize,
+        /// 1 + index in `outcomes` when done.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        o: usize,
+        /// The attempt in flight (0: none).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        i: u32,
+        #[serde(default, skip_serializing_if = "is_false")]
+        ip: bool,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        s: u32,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        x: u32,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        r: u32,
+        #[serde(default, skip_serializing_if = "is_false")]
+        p: bool,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        w: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        c: Option<String>,
+        /// 1 + index in `notes`.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        nt: usize,
+    }
+
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    pub(super) struct Saved {
+        v: u32,
+        route: InviteRoute,
+        pacing: Pacing,
+        #[serde(default, skip_serializing_if = "is_false")]
+        paused: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        cancelled: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_send_ms: Option<u64>,
+        #[serde(default)]
+        hold_until_ms: u64,
+        #[serde(default)]
+        recent: VecDeque<u64>,
+        #[serde(default)]
+        sends: u32,
+        #[serde(default)]
+        rate_limits: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        halt: Option<Halt>,
+        tails: Vec<Tail>,
+        #[serde(default)]
+        outcomes: Vec<Outcome>,
+        #[serde(default)]
+        notes: Vec<String>,
+        rows: Vec<Row>,
+    }
+
+    /// Either saved form.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    pub(super) enum AnyForm {
+        Compact(Saved),
+        First(Data),
+    }
+
+    /// Numbers each distinct value once.
+    struct Interner<T> {
+        items: Vec<T>,
+        index: HashMap<String, usize>,
+    }
+
+    impl<T: Serialize + Clone> Interner<T> {
+        fn new() -> Self {
+            Self {
+                items: Vec::new(),
+                index: HashMap::new(),
+            }
+        }
+
+        fn add(&mut self, item: &T) -> usize {
+            let key = serde_json::to_string(item).unwrap_or_default();
+            *self.index.entry(key).or_insert_with(|| {
+                self.items.push(item.clone());
+                self.items.len() - 1
+            })
+        }
+    }
+
+    impl From<Job> for Saved {
+        fn from(job: Job) -> Self {
+            let d = job.0;
+            let mut tails = Interner::new();
+            let mut outcomes = Interner::new();
+            let mut notes = Interner::new();
+            let rows = d
+                .rows
+                .into_iter()
+                .map(|r| {
+                    let inv = r.invitation;
+                    let tail = Tail {
+                        member_type: inv.member_type,
+                        channels: inv.channels,
+                        expiration_ts: inv.expiration_ts,
+                        custom_message: inv.custom_message,
+                        resend: inv.resend,
+                    };
+                    let (o, i, ip) = match &r.state {
+                        RowState::Pending => (0, 0, false),
+                        RowState::InFlight {
+                            attempt,
+                            possibly_delivered,
+                        } => (0, (*attempt).max(1), *possibly_delivered),
+                        RowState::Done { outcome } => (outcomes.add(outcome) + 1, 0, false),
+                    };
+                    Row {
+                        l: r.line,
+                        e: inv.email,
+                        n: inv.real_name,
+                        f: inv.first_name,
+                        a: inv.last_name,
+                        t: tails.add(&tail),
+                        o,
+                        i,
+                        ip,
+                        s: r.sends,
+                        x: r.failures,
+                        r: r.rate_limited,
+                        p: r.possibly_delivered,
+                        w: r.retry_at_ms,
+                        c: r.last_code,
+                        nt: r.note.as_ref().map_or(0, |n| notes.add(n) + 1),
+                    }
+                })
+                .collect();
+            Saved {
+                v: SAVED_VERSION,
+                route: d.route,
+                pacing: d.pacing,
+                paused: d.paused,
+                cancelled: d.cancelled,
+                last_send_ms: d.last_send_ms,
+                hold_until_ms: d.hold_until_ms,
+                recent: d.recent,
+                sends: d.sends,
+                rate_limits: d.rate_limits,
+                halt: d.halt,
+                tails: tails.items,
+                outcomes: outcomes.items,
+                notes: notes.items,
+                rows,
+            }
+        }
+    }
+
+    impl From<AnyForm> for Job {
+        fn from(form: AnyForm) -> Job {
+            let data = match form {
+                AnyForm::First(data) => data,
+                AnyForm::Compact(s) => {
+                    let rows = s
+                        .rows
+                        .into_iter()
+                        .map(|r| {
+                            // A number that points nowhere (a damaged save) reads as the
+                            // row's defaults or as pending, never as a panic.
+                            let tail = s.tails.get(r.t).cloned().unwrap_or_default();
+                            let state = match (r.o, r.i) {
+                                (0, 0) => RowState::Pending,
+                                (0, attempt) => RowState::InFlight {
+                                    attempt,
+                                    possibly_delivered: r.ip,
+                                },
+                                (o, _) => s
+                                    .outcomes
+                                    .get(o - 1)
+                                    .cloned()
+                                    .map_or(RowState::Pending, |outcome| RowState::Done {
+                                        outcome,
+                                    }),
+                            };
+                            JobRow {
+                                line: r.l,
+                                invitation: Invitation {
+                                    email: r.e,
+                                    real_name: r.n,
+                                    first_name: r.f,
+                                    last_name: r.a,
+                                    member_type: tail.member_type,
+                                    channels: tail.channels,
+                                    expiration_ts: tail.expiration_ts,
+                                    custom_message: tail.custom_message,
+                                    resend: tail.resend,
+                                },
+                                state,
+                                sends: r.s,
+                                failures: r.x,
+                                rate_limited: r.r,
+                                possibly_delivered: r.p,
+                                retry_at_ms: r.w,
+                                last_code: r.c,
+                                note: r.nt.checked_sub(1).and_then(|i| s.notes.get(i).cloned()),
+                            }
+                        })
+                        .collect();
+                    Data {
+                        version: VERSION,
+                        route: s.route,
+                        pacing: s.pacing,
+                        rows,
+                        paused: s.paused,
+                        cancelled: s.cancelled,
+                        last_send_ms: s.last_send_ms,
+                        hold_until_ms: s.hold_until_ms,
+                        recent: s.recent,
+                        sends: s.sends,
+                        rate_limits: s.rate_limits,
+                        halt: s.halt,
+                    }
+                }
+            };
+            Job::from(data)
+        }
     }
 }
