@@ -833,3 +833,102 @@ fn a_saved_job_of_20000_rows_fits_the_storage_quota() {
     );
     assert_eq!(Job::restore(&j.to_json()).unwrap(), j);
 }
+
+mod view_logic {
+    use super::*;
+    use slack_admin_core::invite::job::{duration_text, JobState, ResultFilter};
+
+    #[test]
+    fn durations_read_as_a_person_says_them() {
+        assert_eq!(duration_text(0), "0 s");
+        assert_eq!(duration_text(1), "1 s");
+        assert_eq!(duration_text(45_000), "45 s");
+        assert_eq!(duration_text(80_000), "1 min 20 s");
+        assert_eq!(duration_text(7_500_000), "2 h 5 min");
+    }
+
+    #[test]
+    fn the_state_in_a_word_and_the_percentage() {
+        let mut j = job(4);
+        let p = j.progress(T0);
+        assert_eq!(p.state(true), JobState::Sending);
+        assert_eq!(p.state(false), JobState::Stopped);
+        assert_eq!(p.percent(), 0);
+        assert!(p.eta_text().unwrap().starts_with("About 9 s left"));
+        send(&mut j, T0);
+        j.record(0, Ok(()), T0);
+        assert_eq!(j.progress(T0).percent(), 25);
+        j.pause();
+        let p = j.progress(T0);
+        assert_eq!((p.state(true), p.eta_text()), (JobState::Paused, None));
+        j.cancel();
+        assert_eq!(j.progress(T0).state(false), JobState::Cancelled);
+        assert_eq!(JobState::Cancelled.label(), "Cancelled");
+        let empty = Job::new(vec![], route(), Pacing::for_tier(Tier::Two));
+        assert_eq!(empty.progress(T0).percent(), 100);
+        assert_eq!(empty.progress(T0).state(false), JobState::Finished);
+    }
+
+    #[test]
+    fn the_results_filter_by_word() {
+        let mut j = job(3);
+        send(&mut j, T0);
+        j.record(0, Ok(()), T0);
+        send(&mut j, T0 + 3000);
+        j.record(1, api("already_in_team"), T0 + 3000);
+        let results = j.results();
+        let count = |f: ResultFilter| results.iter().filter(|r| f.matches(r)).count();
+        assert_eq!(count(ResultFilter::All), 3);
+        assert_eq!(count(ResultFilter::parse("invited")), 1);
+        assert_eq!(count(ResultFilter::parse("already_member")), 1);
+        assert_eq!(count(ResultFilter::parse("pending")), 1);
+        assert_eq!(ResultFilter::parse("nonsense"), ResultFilter::All);
+        for f in [
+            ResultFilter::All,
+            ResultFilter::Pending,
+            ResultFilter::parse("refused"),
+        ] {
+            assert_eq!(ResultFilter::parse(f.word()), f);
+        }
+        assert_eq!(results[2].outcome_label(), "Waiting");
+        assert_eq!(results[2].outcome_word(), "pending");
+        assert!(results[1].detail_with_code().ends_with("(already_in_team)"));
+    }
+
+    #[test]
+    fn the_estimate_of_a_send_at_the_connections_pace() {
+        let route = route();
+        let slack = Pacing::scaled(&route, 1.0);
+        assert_eq!(slack.per_minute_now(), 20);
+        assert_eq!(duration_text(slack.duration_ms(21)), "1 min 0 s");
+        assert_eq!(Pacing::scaled(&route, 50.0).per_minute_now(), 1000);
+        assert_eq!(slack.duration_ms(0), 0);
+    }
+
+    #[test]
+    fn a_restored_job_is_checked_again_before_it_runs() {
+        let route = route();
+        let rows = vec![
+            Invitation {
+                member_type: MemberType::MultiChannelGuest,
+                channels: vec![ChannelId::new("C07A10001")],
+                expiration_ts: Some(1_790_000_000),
+                ..Invitation::new("guest@example.com")
+            },
+            Invitation {
+                channels: vec![ChannelId::new("C07A10001")],
+                ..Invitation::new("member@example.com")
+            },
+        ];
+        let mut j = Job::new(rows, route.clone(), Pacing::for_route(&route));
+        // A day after the guest's expiration: that row can no longer be sent.
+        assert_eq!(j.recheck(1_790_086_400), 1);
+        match j.rows()[0].outcome() {
+            Some(Outcome::NotSent { reason }) => {
+                assert!(reason.contains("checked again"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(j.rows()[1].is_pending());
+    }
+}

@@ -379,6 +379,125 @@ pub const HALTING_CODES: &[&str] = &[
 /// capped at an hour when it is read (`decode::retry_after`).
 const MAX_HOLD_MS: u64 = 3_600_000;
 
+/// "1 min 20 s", "45 s", "2 h 5 min": a duration as the job panel says it.
+pub fn duration_text(ms: u64) -> String {
+    let s = ms.div_ceil(1000);
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+impl Pacing {
+    /// The pace of `route` on a connection with `rate_scale` times Slack's allowances (1 but
+    /// for a fast sandbox).
+    pub fn scaled(route: &InviteRoute, rate_scale: f64) -> Self {
+        Self::per_minute(f64::from(route.tier().per_minute()) * rate_scale)
+    }
+
+    /// Calls a minute at this pace.
+    pub fn per_minute_now(&self) -> u64 {
+        60_000 / self.spacing_ms.max(1)
+    }
+
+    /// How long `rows` calls take at this pace, at best.
+    pub fn duration_ms(&self, rows: usize) -> u64 {
+        (rows as u64)
+            .saturating_sub(1)
+            .saturating_mul(self.spacing_ms)
+    }
+}
+
+/// Where a job stands, in a word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobState {
+    Sending,
+    Paused,
+    /// Not paused, but no tab drives it (closed, or waiting for the admin to resume).
+    Stopped,
+    Finished,
+    Cancelled,
+}
+
+impl JobState {
+    pub const fn label(self) -> &'static str {
+        match self {
+            JobState::Sending => "Sending",
+            JobState::Paused => "Paused",
+            JobState::Stopped => "Stopped",
+            JobState::Finished => "Finished",
+            JobState::Cancelled => "Cancelled",
+        }
+    }
+}
+
+impl Progress {
+    /// The state, given whether a tab is driving the job now.
+    pub fn state(&self, driving: bool) -> JobState {
+        match (self.finished, self.cancelled, self.paused, driving) {
+            (true, true, ..) => JobState::Cancelled,
+            (true, false, ..) => JobState::Finished,
+            (false, _, true, _) => JobState::Paused,
+            (false, _, false, true) => JobState::Sending,
+            (false, _, false, false) => JobState::Stopped,
+        }
+    }
+
+    /// Rows done, in percent (100 for an empty job).
+    pub fn percent(&self) -> usize {
+        (self.done * 100).checked_div(self.total).unwrap_or(100)
+    }
+
+    /// "About 3 min 0 s left" while the job runs; `None` when finished or paused.
+    pub fn eta_text(&self) -> Option<String> {
+        match (self.finished || self.paused, self.eta_ms) {
+            (false, Some(ms)) => Some(format!("About {} left", duration_text(ms))),
+            _ => None,
+        }
+    }
+}
+
+/// Which results to show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ResultFilter {
+    #[default]
+    All,
+    Only(OutcomeKind),
+    /// Rows without their final state yet.
+    Pending,
+}
+
+impl ResultFilter {
+    /// From the word of the results filter (`""`, an [`OutcomeKind::word`], `pending`).
+    pub fn parse(word: &str) -> Self {
+        match word {
+            "pending" => ResultFilter::Pending,
+            w => OutcomeKind::ALL
+                .into_iter()
+                .find(|k| k.word() == w)
+                .map_or(ResultFilter::All, ResultFilter::Only),
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            ResultFilter::All => "",
+            ResultFilter::Only(k) => k.word(),
+            ResultFilter::Pending => "pending",
+        }
+    }
+
+    pub fn matches(self, r: &RowResult) -> bool {
+        match (self, r.kind()) {
+            (ResultFilter::All, _) => true,
+            (ResultFilter::Pending, k) => k.is_none(),
+            (ResultFilter::Only(want), Some(k)) => want == k,
+            (ResultFilter::Only(_), None) => false,
+        }
+    }
+}
+
 /// Completions remembered for the observed pace.
 const RECENT: usize = 20;
 /// The saved format's version.
@@ -725,6 +844,33 @@ impl Job {
         true
     }
 
+    /// Checks the rows still to send again, as on a restored job before it may run: a row
+    /// that no longer passes (a guest expiration now in the past) is not sent, with the
+    /// reason. Returns how many rows that took out.
+    pub fn recheck(&mut self, now_s: i64) -> usize {
+        let route = self.0.route.clone();
+        let mut taken = 0;
+        for r in &mut self.0.rows {
+            if !r.is_pending() {
+                continue;
+            }
+            if let Err(problems) = super::check(&r.invitation, &route, now_s) {
+                let reason = problems
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                r.state = RowState::Done {
+                    outcome: Outcome::NotSent {
+                        reason: format!("Not sent: checked again before resuming, {reason}"),
+                    },
+                };
+                taken += 1;
+            }
+        }
+        taken
+    }
+
     /// Why the job paused itself, if it did; cleared by [`Job::resume`].
     pub fn halt(&self) -> Option<&Halt> {
         self.0.halt.as_ref()
@@ -913,6 +1059,26 @@ impl RowResult {
 
     pub fn kind(&self) -> Option<OutcomeKind> {
         self.outcome.as_ref().map(Outcome::kind)
+    }
+
+    /// The outcome in words, "Waiting" until there is one.
+    pub fn outcome_label(&self) -> &'static str {
+        self.kind().map_or("Waiting", OutcomeKind::label)
+    }
+
+    /// The outcome's word, "pending" until there is one (for styling and the export).
+    pub fn outcome_word(&self) -> &'static str {
+        self.kind().map_or("pending", OutcomeKind::word)
+    }
+
+    /// The detail, with Slack's code after it when the detail does not name it.
+    pub fn detail_with_code(&self) -> String {
+        match &self.code {
+            Some(code) if !self.detail.contains(code.as_str()) => {
+                format!("{} ({code})", self.detail)
+            }
+            _ => self.detail.clone(),
+        }
     }
 }
 
