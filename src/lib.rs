@@ -2,8 +2,9 @@
 //!
 //! `main.rs` only mounts [`App`]; everything is exported here so browser tests can mount it.
 
-pub mod bulk;
+pub mod browser;
 pub mod components;
+pub mod invite_job;
 pub mod page_origin;
 pub mod pages;
 pub mod session;
@@ -44,7 +45,7 @@ pub fn href(path: &str) -> String {
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
-    provide_context(bulk::BulkJob::new());
+    provide_context(invite_job::InviteJob::new());
     session.restore();
     view! {
         <Router base=base_path()>

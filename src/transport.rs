@@ -16,6 +16,9 @@ use std::rc::Rc;
 /// How many times a call waits out a 429 before giving up.
 pub const RATE_LIMIT_RETRIES: u32 = 3;
 
+/// How long a call may take before it is abandoned as "possibly delivered".
+pub const CALL_TIMEOUT_MS: u32 = 30_000;
+
 /// Where calls go. Cheap to clone.
 #[derive(Clone)]
 pub enum Transport {
@@ -175,6 +178,17 @@ async fn wait_out(seconds: u64, waiting: Option<RwSignal<Option<u64>>>) {
 
 impl Direct {
     async fn send(&self, method: &str, form: &Form) -> Result<HttpResponse, SlackError> {
+        self.send_within(method, form, CALL_TIMEOUT_MS).await
+    }
+
+    /// Sends, abandoning the call after `timeout_ms` (AbortController): the request may have
+    /// reached Slack, so callers treat it as possibly delivered.
+    pub async fn send_within(
+        &self,
+        method: &str,
+        form: &Form,
+        timeout_ms: u32,
+    ) -> Result<HttpResponse, SlackError> {
         let network = |message: String| SlackError::Http { status: 0, message };
         let params = web_sys::UrlSearchParams::new()
             .map_err(|_| network("the browser could not build the request".into()))?;
@@ -182,19 +196,41 @@ impl Direct {
             params.append(k, v);
         }
         params.append("token", &self.token);
+        let controller = web_sys::AbortController::new().ok();
+        let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+        let _timer = controller.clone().map(|c| {
+            let timed_out = std::rc::Rc::clone(&timed_out);
+            gloo_timers::callback::Timeout::new(timeout_ms, move || {
+                timed_out.set(true);
+                c.abort();
+            })
+        });
+        let signal = controller.as_ref().map(web_sys::AbortController::signal);
+        let late = || {
+            network(format!(
+                "no answer from {} within {} s; the call may still have reached Slack",
+                self.base_url,
+                timeout_ms / 1000
+            ))
+        };
         // A URLSearchParams body is sent as application/x-www-form-urlencoded: a CORS
         // "simple request", with no preflight.
         let response = gloo_net::http::Request::post(&format!("{}{method}", self.base_url))
+            .abort_signal(signal.as_ref())
             .body(params)
             .map_err(|_| network("the browser could not build the request".into()))?
             .send()
             .await
             .map_err(|_| {
-                network(format!(
-                    "no answer from {}: the network failed, the address is wrong, or the \
-                     server does not allow calls from this page (CORS)",
-                    self.base_url
-                ))
+                if timed_out.get() {
+                    late()
+                } else {
+                    network(format!(
+                        "no answer from {}: the network failed, the address is wrong, or the \
+                         server does not allow calls from this page (CORS)",
+                        self.base_url
+                    ))
+                }
             })?;
         let headers = ["retry-after", "x-oauth-scopes", "content-type"]
             .iter()
@@ -205,10 +241,13 @@ impl Direct {
                     .map(|v| ((*name).to_owned(), v))
             })
             .collect();
-        let body = response
-            .binary()
-            .await
-            .map_err(|_| network("the answer was cut off".into()))?;
+        let body = response.binary().await.map_err(|_| {
+            if timed_out.get() {
+                late()
+            } else {
+                network("the answer was cut off".into())
+            }
+        })?;
         Ok(HttpResponse {
             status: response.status(),
             headers,

@@ -22,6 +22,13 @@ fn skip_to_main(ev: leptos::ev::MouseEvent) {
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     let session = expect_context::<Session>();
+    let job = expect_context::<crate::invite_job::InviteJob>();
+    // What the next connection must not see goes with this one (the saved job stays in
+    // storage for its owner).
+    let disconnect = move |_| {
+        job.forget();
+        session.disconnect();
+    };
     view! {
         // With a <base href>, "#main" would resolve to the start page: focus by hand.
         <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
@@ -49,7 +56,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                                     {user} " · " {kind} {c.sandbox.then_some(" · sandbox")}
                                 </span>
                             </div>
-                            <button class="button secondary" on:click=move |_| session.disconnect()>
+                            <button class="button secondary" on:click=disconnect>
                                 "Disconnect"
                             </button>
                         </div>

@@ -689,6 +689,7 @@ pub fn build(seed: u64, members: usize) -> State {
     let mut state = State {
         tenants: vec![grid, bakery, fjord],
         seed,
+        revoked: Default::default(),
     };
     add_standalone_invitations(&mut state);
     state

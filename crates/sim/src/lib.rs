@@ -10,6 +10,7 @@
 //! | `/api/<method>` | the Web API: every method of `slack_admin_core::methods::all()` |
 //! | `/scim/v2/Users[/<id>]` | SCIM v2 users (Bearer) |
 //! | `POST /sim/accept` | `email=…`: the invitee signs up (sim only) |
+//! | `POST /sim/revoke` | `token=…` (`restore=1` to undo): Slack answers `token_revoked` to it (sim only) |
 //! | `POST /sim/invite_request` | `team_id, email, real_name, invite_type, channel_ids, requester_id, reason`: a member asks for an invite (sim only) |
 
 pub mod api;
@@ -280,6 +281,19 @@ impl Sim {
             Err(code) => HttpResponse::json(200, &json!({"ok": false, "error": code})),
         };
         match rest.trim_end_matches('/') {
+            // The admin revokes a token (or, with `restore=1`, a test puts it back).
+            "revoke" => {
+                let token = form.get("token").unwrap_or_default().trim().to_owned();
+                if auth::find(&token).is_none() {
+                    return answer(Err("invalid_auth".into()));
+                }
+                if form.get("restore").is_some_and(|v| v == "1" || v == "true") {
+                    self.state.revoked.remove(&token);
+                } else {
+                    self.state.revoked.insert(token);
+                }
+                answer(Ok(json!({"ok": true})))
+            }
             "accept" => {
                 let email = form.get("email").unwrap_or_default().to_owned();
                 answer(

@@ -4,6 +4,7 @@ mod common;
 use common::*;
 use slack_admin_core::methods::admin_users::AdminUsersList;
 use slack_admin_core::methods::auth::AuthTest;
+use slack_sim::fixture::{HQ, OPS};
 use slack_sim::{cors, Reply, Request, Sim, SimConfig};
 
 fn get(path: &str, headers: &[(&str, &str)]) -> Request {
@@ -222,13 +223,11 @@ fn cors_allows_simple_requests_but_not_the_authorization_header() {
 }
 
 #[test]
-fn rate_limits_by_tier_per_method_and_token() {
+fn rate_limits_by_tier_per_method_per_workspace_per_app() {
     let mut s = Sim::new(SimConfig::default());
-    // Tier 2: 20 a minute.
-    for i in 0..20 {
-        let v = call(&mut s, "admin.teams.list", ADMIN, &[]);
-        assert_ok(&v);
-        let _ = i;
+    // admin.teams.list is Tier 3: 50 a minute.
+    for _ in 0..50 {
+        assert_ok(&call(&mut s, "admin.teams.list", ADMIN, &[]));
     }
     let r = answer(&mut s, &Request::form("admin.teams.list", ADMIN, &[]), T0);
     assert_eq!(r.status, 429);
@@ -241,9 +240,40 @@ fn rate_limits_by_tier_per_method_and_token() {
     assert!(
         matches!(slack_admin_core::decode::<AuthTest>(&r), Err(slack_admin_core::SlackError::RateLimited { retry_after }) if retry_after == retry)
     );
-    // Another method, another token: their own allowance.
-    assert_ok(&call(&mut s, "auth.test", ADMIN, &[]));
-    assert_ok(&call(&mut s, "admin.teams.list", OWNER, &[]));
+    // Regression: limits were per token. Another token of the same app in the same
+    // workspace shares the allowance...
+    assert_eq!(
+        answer(&mut s, &Request::form("admin.teams.list", OWNER, &[]), T0).status,
+        429
+    );
+    // ...another method has its own, far larger for auth.test ("hundreds a minute")...
+    for _ in 0..300 {
+        assert_ok(&call(&mut s, "auth.test", ADMIN, &[]));
+    }
+    // ...and so has another workspace of the org.
+    for _ in 0..20 {
+        assert_ok(&call(
+            &mut s,
+            "conversations.list",
+            ADMIN,
+            &[("team_id", HQ)],
+        ));
+    }
+    assert_eq!(
+        answer(
+            &mut s,
+            &Request::form("conversations.list", ADMIN, &[("team_id", HQ)]),
+            T0
+        )
+        .status,
+        429
+    );
+    assert_ok(&call(
+        &mut s,
+        "conversations.list",
+        ADMIN,
+        &[("team_id", OPS)],
+    ));
     // After Retry-After, it works again.
     let later = T0 + retry * 1000;
     let r = answer(
@@ -268,7 +298,7 @@ fn rate_scale_multiplies_allowances() {
         rate_scale: 2.0,
         ..SimConfig::default()
     });
-    for _ in 0..40 {
+    for _ in 0..100 {
         assert_ok(&call(&mut s, "admin.teams.list", ADMIN, &[]));
     }
     assert_eq!(
@@ -333,4 +363,24 @@ fn sim_endpoints_are_never_faulted_and_unknown_paths_are_404() {
     );
     assert_eq!(body(&r)["ok"], true);
     assert_eq!(answer(&mut s, &get("/nope", &[]), T0).status, 404);
+}
+
+#[test]
+fn a_revoked_token_is_answered_token_revoked_until_restored() {
+    let mut s = sim();
+    let sim_call = |s: &mut slack_sim::Sim, fields: &[(&str, &str)]| {
+        let mut r = Request::form("x", ADMIN, fields);
+        r.path = "/sim/revoke".into();
+        answer(s, &r, T0)
+    };
+    assert_ok(&call(&mut s, "auth.test", ADMIN, &[]));
+    sim_call(&mut s, &[]);
+    assert_eq!(
+        error(&call(&mut s, "auth.test", ADMIN, &[])),
+        "token_revoked"
+    );
+    // Other tokens are untouched.
+    assert_ok(&call(&mut s, "auth.test", OWNER, &[]));
+    sim_call(&mut s, &[("restore", "1")]);
+    assert_ok(&call(&mut s, "auth.test", ADMIN, &[]));
 }

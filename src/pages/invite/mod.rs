@@ -133,11 +133,13 @@ fn Invite() -> impl IntoView {
         "Invitations are sent with users.admin.invite (legacy token): admin.users.invite needs an Enterprise Grid org."
     };
     let several = workspaces.len() > 1;
-    // A saved job opens the CSV tab, where its progress is.
-    let bulk = expect_context::<crate::bulk::BulkJob>();
-    let saved =
-        crate::bulk::saved_owner().is_some_and(|o| o == crate::bulk::owner_of(&identity, sandbox));
-    let many = RwSignal::new(saved || bulk.saved.with_untracked(Option::is_some));
+    // A saved job of this connection opens the CSV tab, where its progress is.
+    let job = expect_context::<crate::invite_job::InviteJob>();
+    let owner = crate::invite_job::owner_of(&identity, sandbox);
+    let many = RwSignal::new(
+        crate::invite_job::saved_owner().as_ref() == Some(&owner)
+            || job.saved().with_untracked(Option::is_some),
+    );
     view! {
         <h1 class="page-title">"Invite people"</h1>
         <p class="route-note">{route_note}</p>

@@ -414,6 +414,8 @@ impl Tenant {
 pub struct State {
     pub tenants: Vec<Tenant>,
     pub seed: u64,
+    /// Tokens revoked with `POST /sim/revoke`: Slack answers `token_revoked` to them.
+    pub revoked: BTreeSet<String>,
 }
 
 impl State {

@@ -1,0 +1,71 @@
+//! What the tabs of this browser tell each other about the invite job: a tab that only shows
+//! it sends Pause or Cancel to the tab that drives it (BroadcastChannel), and follows its
+//! progress from the `storage` events of the saved job.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+const NAME: &str = "slack-admin-console.invite-job";
+
+/// A request from another tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Pause,
+    Cancel,
+}
+
+impl Command {
+    fn word(self) -> &'static str {
+        match self {
+            Command::Pause => "pause",
+            Command::Cancel => "cancel",
+        }
+    }
+
+    fn parse(word: &str) -> Option<Self> {
+        match word {
+            "pause" => Some(Command::Pause),
+            "cancel" => Some(Command::Cancel),
+            _ => None,
+        }
+    }
+}
+
+/// Sends `command` to the other tabs.
+pub fn send(command: Command) {
+    if let Ok(channel) = web_sys::BroadcastChannel::new(NAME) {
+        let _ = channel.post_message(&command.word().into());
+        channel.close();
+    }
+}
+
+/// Calls `on_command` for every command another tab sends, for the life of the page.
+pub fn listen(on_command: impl Fn(Command) + 'static) {
+    let Ok(channel) = web_sys::BroadcastChannel::new(NAME) else {
+        return;
+    };
+    let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        if let Some(c) = e.data().as_string().as_deref().and_then(Command::parse) {
+            on_command(c);
+        }
+    });
+    channel.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    // Both live as long as the page: one listener per page.
+    handler.forget();
+    std::mem::forget(channel);
+}
+
+/// Calls `on_change` whenever another tab changes localStorage's `key`.
+pub fn on_storage_change(key: &'static str, on_change: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let handler = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+        // A null key means the whole storage was cleared.
+        if e.key().is_none_or(|k| k == key) {
+            on_change();
+        }
+    });
+    let _ = window.add_event_listener_with_callback("storage", handler.as_ref().unchecked_ref());
+    handler.forget();
+}

@@ -1,0 +1,472 @@
+//! The invite job of this browser: held app-wide (it keeps going while the admin looks at
+//! other pages), driven one call at a time by exactly one tab, and saved to localStorage after
+//! every step so that a reload, or another tab, can take it up where it stopped.
+//!
+//! - One writer: the tab that drives holds a Web Lock ([`lock`]) for as long as it drives, and
+//!   reloads the job from storage when it takes the lock (another tab may have moved it on).
+//!   Only the lock holder saves. Other tabs show the job read-only, following the `storage`
+//!   events of the saved job; their Pause and Cancel reach the driving tab ([`channel`]).
+//! - A job restored from storage never starts by itself: it waits for the admin to resume it,
+//!   and is checked again against the connection first (owner, route, rows).
+//! - A job belongs to the connection that started it (team and user, never the token);
+//!   another account connecting in this tab never sees it.
+
+mod channel;
+mod lock;
+
+use crate::browser::now_ms;
+use crate::session::{Connection, Session};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use slack_admin_core::connection::{Feature, Identity};
+use slack_admin_core::invite::job::{Job, Step};
+use slack_admin_core::invite::InviteRoute;
+use slack_admin_core::methods::Ack;
+
+pub use channel::Command;
+
+/// The localStorage key of the saved job.
+pub const JOB_KEY: &str = "slack-admin-console.invite-job";
+
+/// How often the driver looks again while waiting (pause and cancel act within this).
+const POLL_MS: u64 = 200;
+
+/// A job and whose it is.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SavedJob {
+    pub owner: String,
+    pub job: Job,
+}
+
+/// Who a connection is, for matching a saved job to it (no token in it).
+pub fn owner_of(identity: &Identity, sandbox: bool) -> String {
+    format!(
+        "{}:{}:{}",
+        if sandbox { "sandbox" } else { "slack" },
+        identity.auth.team_id,
+        identity.auth.user_id
+    )
+}
+
+/// Why a restored job may not run on this connection, if it may not: the route it was
+/// started on must still be the one this connection invites with, into a workspace it
+/// reaches.
+pub fn route_problem(route: &InviteRoute, connection: &Connection) -> Option<String> {
+    let identity = &connection.identity;
+    let via = identity
+        .capabilities()
+        .into_iter()
+        .find(|c| c.feature == Feature::Invite)
+        .and_then(|c| c.via);
+    if via != Some(route.method_name()) {
+        return Some(format!(
+            "This job sends with {}, which this connection cannot use. Connect as when it was started to finish it, or start a new import.",
+            route.method_name()
+        ));
+    }
+    if let InviteRoute::Admin { team_id } = route {
+        let reaches =
+            identity.team.id == *team_id || identity.org_teams.iter().any(|t| t.id == *team_id);
+        if !reaches {
+            return Some(format!(
+                "This job invites into workspace {team_id}, which this connection does not reach. Start a new import."
+            ));
+        }
+    }
+    None
+}
+
+/// The name of the workspace a route invites into, as this connection knows it.
+pub fn workspace_name(route: &InviteRoute, identity: &Identity) -> String {
+    match route {
+        InviteRoute::Admin { team_id } => identity
+            .org_teams
+            .iter()
+            .find(|t| t.id == *team_id)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| {
+                if identity.team.id == *team_id {
+                    identity.team.name.clone()
+                } else {
+                    team_id.to_string()
+                }
+            }),
+        InviteRoute::Legacy => identity.team.name.clone(),
+    }
+}
+
+/// The app-wide handle: a `Copy` struct of signals; read them through the getters, change
+/// the job through the verbs.
+#[derive(Clone, Copy)]
+pub struct InviteJob {
+    saved: RwSignal<Option<SavedJob>>,
+    /// The owner this tab shows jobs for (the connection's), `None` when disconnected.
+    owner: RwSignal<Option<String>>,
+    /// This tab drives the job now.
+    driving: RwSignal<bool>,
+    /// Another tab of this browser drives it: this one only shows it.
+    elsewhere: RwSignal<bool>,
+    /// Restored from storage: waits for the admin to confirm before it runs.
+    awaiting: RwSignal<bool>,
+    /// Progress could not be saved (storage full or blocked): the job paused.
+    save_failed: RwSignal<bool>,
+    /// The clock the progress is read at, ticked by the driver.
+    now_ms: RwSignal<u64>,
+}
+
+impl InviteJob {
+    /// The handle, listening to the other tabs of this browser.
+    pub fn new() -> Self {
+        let this = Self {
+            saved: RwSignal::new(None),
+            owner: RwSignal::new(None),
+            driving: RwSignal::new(false),
+            elsewhere: RwSignal::new(false),
+            awaiting: RwSignal::new(false),
+            save_failed: RwSignal::new(false),
+            now_ms: RwSignal::new(now_ms()),
+        };
+        // Another tab asks the driver to pause or cancel.
+        channel::listen(move |command| {
+            if this.driving.get_untracked() {
+                this.apply(command);
+            }
+        });
+        // Another tab saved the job: follow it (a driving tab is the only writer and ignores
+        // this; a removed job disappears here too).
+        channel::on_storage_change(JOB_KEY, move || {
+            if this.driving.get_untracked() {
+                return;
+            }
+            let owner = this.owner.get_untracked();
+            let saved = store::load().filter(|s| Some(&s.owner) == owner.as_ref());
+            let _ = this.now_ms.try_set(now_ms());
+            let _ = this.saved.try_set(saved);
+        });
+        this
+    }
+
+    /// The job this tab shows, if any.
+    pub fn saved(&self) -> Signal<Option<SavedJob>> {
+        self.saved.into()
+    }
+    pub fn is_shown(&self) -> bool {
+        self.saved.with(Option::is_some)
+    }
+    pub fn driving(&self) -> Signal<bool> {
+        self.driving.into()
+    }
+    pub fn elsewhere(&self) -> Signal<bool> {
+        self.elsewhere.into()
+    }
+    pub fn awaiting(&self) -> Signal<bool> {
+        self.awaiting.into()
+    }
+    pub fn save_failed(&self) -> Signal<bool> {
+        self.save_failed.into()
+    }
+    pub fn now_ms(&self) -> Signal<u64> {
+        self.now_ms.into()
+    }
+
+    /// Shows the saved job of `connection`, if there is one, without running it: it runs
+    /// when the admin resumes it, unless another tab drives it (then this tab follows).
+    pub fn show_for(&self, connection: &Connection) {
+        let owner = owner_of(&connection.identity, connection.sandbox);
+        if self.owner.get_untracked().as_ref() == Some(&owner) && self.is_shown_untracked() {
+            return;
+        }
+        self.forget();
+        self.owner.set(Some(owner.clone()));
+        let Some(saved) = store::load().filter(|s| s.owner == owner) else {
+            return;
+        };
+        let unfinished = !saved.job.is_finished();
+        self.saved.set(Some(saved));
+        if unfinished {
+            let this = *self;
+            leptos::task::spawn_local(async move {
+                // Held by another tab: it drives, this one follows. Otherwise the admin
+                // decides.
+                if lock::held_anywhere().await && !this.driving.get_untracked() {
+                    this.follow();
+                } else {
+                    let _ = this.awaiting.try_set(true);
+                }
+            });
+        }
+    }
+
+    /// Follows a job another tab drives, until that tab lets go of it (closed, or the job
+    /// paused or ended there): then this tab offers to resume it.
+    fn follow(&self) {
+        if self.elsewhere.get_untracked() {
+            return;
+        }
+        self.elsewhere.set(true);
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            loop {
+                crate::browser::sleep(1_000).await;
+                if !this.elsewhere.try_get_untracked().unwrap_or(false) {
+                    return;
+                }
+                if !lock::held_anywhere().await {
+                    this.reload_from_store();
+                    let unfinished = this
+                        .saved
+                        .try_with_untracked(|s| s.as_ref().is_some_and(|s| !s.job.is_finished()))
+                        .unwrap_or(false);
+                    let _ = this.elsewhere.try_set(false);
+                    let _ = this.awaiting.try_set(unfinished);
+                    return;
+                }
+            }
+        });
+    }
+
+    fn is_shown_untracked(&self) -> bool {
+        self.saved.with_untracked(Option::is_some)
+    }
+
+    /// Forgets what this tab shows (on disconnect, or another account): the saved job stays
+    /// in storage for its owner, who can resume it after connecting again.
+    pub fn forget(&self) {
+        self.owner.set(None);
+        self.saved.set(None);
+        self.awaiting.set(false);
+        self.elsewhere.set(false);
+        self.save_failed.set(false);
+    }
+
+    /// Starts a new job for `connection`.
+    pub fn start(&self, session: Session, connection: &Connection, job: Job) {
+        let saved = SavedJob {
+            owner: owner_of(&connection.identity, connection.sandbox),
+            job,
+        };
+        self.owner.set(Some(saved.owner.clone()));
+        self.save_failed.set(!store::save(&saved));
+        self.saved.set(Some(saved));
+        self.awaiting.set(false);
+        self.drive(session, false);
+    }
+
+    /// Pauses: at once when this tab drives; otherwise the driving tab is told, and when no
+    /// tab drives, this one writes the pause itself (holding the lock while it does).
+    pub fn pause(&self) {
+        self.command(Command::Pause);
+    }
+
+    /// Cancels the rows not sent yet (see [`InviteJob::pause`] for who writes it).
+    pub fn cancel(&self) {
+        self.command(Command::Cancel);
+    }
+
+    fn command(&self, command: Command) {
+        if self.driving.get_untracked() {
+            self.apply(command);
+            return;
+        }
+        channel::send(command);
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            // Nobody drives: write it here, as the one writer for a moment.
+            if let Some(_held) = lock::try_take().await {
+                this.reload_from_store();
+                this.apply(command);
+                let _ = this.awaiting.try_set(false);
+                let _ = this.elsewhere.try_set(false);
+            }
+        });
+    }
+
+    fn apply(&self, command: Command) {
+        let _ = self.saved.try_update(|s| {
+            if let Some(s) = s {
+                match command {
+                    Command::Pause => s.job.pause(),
+                    Command::Cancel => s.job.cancel(),
+                }
+            }
+        });
+        self.save();
+    }
+
+    /// Runs the job after the admin chose Resume (or confirmed a restored job).
+    pub fn resume(&self, session: Session) {
+        self.save_failed.set(false);
+        self.drive(session, true);
+    }
+
+    /// Forgets a finished job (its results too).
+    pub fn clear(&self) {
+        if self
+            .saved
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.job.is_finished()))
+        {
+            store::clear();
+        }
+        self.saved.set(None);
+        self.awaiting.set(false);
+        self.elsewhere.set(false);
+    }
+
+    /// Replaces the job in memory with the saved one of the same owner.
+    fn reload_from_store(&self) {
+        let owner = self.owner.get_untracked();
+        if let Some(saved) = store::load().filter(|s| Some(&s.owner) == owner.as_ref()) {
+            let _ = self.saved.try_set(Some(saved));
+        }
+    }
+
+    /// Drives the job until it is paused, finished, or the connection goes away. `resume`:
+    /// the admin asked for it to run (it is checked again and unpaused).
+    fn drive(&self, session: Session, resume: bool) {
+        if self.driving.get_untracked() {
+            return;
+        }
+        let Some(connection) = session.connection() else {
+            return;
+        };
+        let owner = owner_of(&connection.identity, connection.sandbox);
+        if self.owner.get_untracked().as_ref() != Some(&owner) {
+            return;
+        }
+        let this = *self;
+        let transport = connection.transport.clone();
+        this.driving.set(true);
+        leptos::task::spawn_local(async move {
+            let Some(held) = lock::try_take().await else {
+                // Another tab drives: follow it.
+                let _ = this.driving.try_set(false);
+                this.reload_from_store();
+                this.follow();
+                return;
+            };
+            // The lock is this tab's: the saved job is the latest (another tab may have
+            // moved it on), with its times made sane for this clock.
+            let now = now_ms();
+            if let Some(mut saved) = store::load().filter(|s| s.owner == owner) {
+                saved.job.clamp_clock(now);
+                let _ = this.saved.try_set(Some(saved));
+            }
+            let _ = this.elsewhere.try_set(false);
+            let _ = this.awaiting.try_set(false);
+            if resume {
+                let problem = this.saved.try_with_untracked(|s| {
+                    s.as_ref()
+                        .and_then(|s| route_problem(s.job.route(), &connection))
+                });
+                if problem.flatten().is_some() {
+                    let _ = this.driving.try_set(false);
+                    return;
+                }
+                let _ = this.saved.try_update(|s| {
+                    if let Some(s) = s {
+                        s.job.recheck(crate::browser::now_s());
+                        s.job.resume();
+                    }
+                });
+            }
+            this.run(session, &transport).await;
+            let _ = this.driving.try_set(false);
+            let _ = this.now_ms.try_set(now_ms());
+            this.save();
+            drop(held);
+        });
+    }
+
+    async fn run(&self, session: Session, transport: &crate::transport::Transport) {
+        loop {
+            // A disconnect, or a new connection, stops the job: it never sends with a token
+            // the admin dropped, nor another account's rows.
+            if !session.is_current(transport) {
+                break;
+            }
+            let now = now_ms();
+            let _ = self.now_ms.try_set(now);
+            // Asking for the next step changes nothing worth redrawing while waiting: only a
+            // send, a pause or the end notify (the ETA follows `now_ms`).
+            let step = self
+                .saved
+                .try_update_untracked(|s| s.as_mut().map(|s| s.job.next(now)))
+                .flatten();
+            if matches!(step, Some(Step::Paused | Step::Finished)) {
+                self.saved.notify();
+            }
+            match step {
+                Some(Step::Send { row, form, method }) => {
+                    // The row is in flight now: saved so, a reload retries it as possibly
+                    // delivered rather than losing or repeating it blindly. Unsaved, a reload
+                    // could send confirmed rows again: pause instead of sending.
+                    if !self.save() {
+                        let _ = self.saved.try_update(|s| {
+                            if let Some(s) = s {
+                                s.job.pause();
+                            }
+                        });
+                        let _ = self.save_failed.try_set(true);
+                        break;
+                    }
+                    self.saved.notify();
+                    let result = transport.call_once::<Ack>(method, &form).await.map(|_| ());
+                    let _ = self.saved.try_update(|s| {
+                        if let Some(s) = s {
+                            s.job.record(row, result, now_ms());
+                        }
+                    });
+                    self.save();
+                }
+                Some(Step::WaitUntil(t)) => {
+                    crate::browser::sleep(t.saturating_sub(now).clamp(1, POLL_MS)).await;
+                }
+                Some(Step::AwaitAnswer { .. }) => crate::browser::sleep(POLL_MS).await,
+                Some(Step::Paused) | Some(Step::Finished) | None => break,
+            }
+        }
+    }
+
+    /// Saves the job; false if the browser refused to store it. Only the driving tab, or a
+    /// tab holding the lock for a moment, calls this.
+    fn save(&self) -> bool {
+        self.saved
+            .try_with_untracked(|s| s.as_ref().map(store::save).unwrap_or(true))
+            .unwrap_or(false)
+    }
+}
+
+impl Default for InviteJob {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+mod store {
+    use super::{SavedJob, JOB_KEY};
+    use crate::session::storage::local;
+
+    /// False when the job could not be stored (quota, private mode).
+    pub fn save(saved: &SavedJob) -> bool {
+        match (local(), serde_json::to_string(saved)) {
+            (Some(store), Ok(json)) => store.set_item(JOB_KEY, &json).is_ok(),
+            _ => false,
+        }
+    }
+
+    pub fn load() -> Option<SavedJob> {
+        let json = local()?.get_item(JOB_KEY).ok()??;
+        serde_json::from_str(&json).ok()
+    }
+
+    pub fn clear() {
+        if let Some(store) = local() {
+            let _ = store.remove_item(JOB_KEY);
+        }
+    }
+}
+
+/// The owner of the job saved in this browser, if any.
+pub fn saved_owner() -> Option<String> {
+    store::load().map(|s| s.owner)
+}
