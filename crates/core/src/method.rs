@@ -11,6 +11,9 @@ pub enum Tier {
     Two,
     Three,
     Four,
+    /// Slack's "special" limits, stated per method: `auth.test` allows "hundreds of requests
+    /// per minute", far above Tier 4; 600 a minute is assumed.
+    Special,
 }
 
 impl Tier {
@@ -21,6 +24,7 @@ impl Tier {
             Tier::Two => 20,
             Tier::Three => 50,
             Tier::Four => 100,
+            Tier::Special => 600,
         }
     }
 
@@ -35,6 +39,7 @@ impl Tier {
             Tier::Two => "Tier 2",
             Tier::Three => "Tier 3",
             Tier::Four => "Tier 4",
+            Tier::Special => "special (hundreds a minute)",
         }
     }
 }

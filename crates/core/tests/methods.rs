@@ -70,9 +70,9 @@ const INV_WRITE: &[&str] = &["admin.invites:write"];
 
 #[rustfmt::skip]
 const FACTS: &[(&str, Tier, &[&str], Requirement)] = &[
-    ("auth.test", Tier::Four, &[], Requirement::AnyToken),
+    ("auth.test", Tier::Special, &[], Requirement::AnyToken),
     ("team.info", Tier::Three, &["team:read"], Requirement::AnyToken),
-    ("admin.teams.list", Tier::Two, &["admin.teams:read"], Requirement::GridOrgAdmin),
+    ("admin.teams.list", Tier::Three, &["admin.teams:read"], Requirement::GridOrgAdmin),
     ("conversations.list", Tier::Two, &["channels:read", "groups:read"], Requirement::AnyToken),
     ("users.list", Tier::Two, &["users:read"], Requirement::AnyToken),
     ("users.admin.invite", Tier::Two, &["client"], Requirement::LegacyToken),

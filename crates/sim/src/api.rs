@@ -365,11 +365,12 @@ fn team_info(tenant: &Tenant, call: &Call) -> Answer {
 
 fn admin_teams_list(tenant: &Tenant, call: &Call) -> Answer {
     let req: AdminTeamsList = call.args()?;
+    // "The maximum number of items to return. Must be between 1 - 1000 both inclusive."
     let n = limit(
         req.limit,
         Limit::Strict {
             default: 100,
-            max: 100,
+            max: 1000,
         },
     )?;
     let after = resume(req.cursor.as_deref(), "team")?;

@@ -44,12 +44,15 @@ impl TokenDef {
 }
 
 pub const ADMIN_SCOPES: &[&str] = &[
+    // SCIM's own scope.
+    "admin",
     "admin.users:read",
     "admin.users:write",
     "admin.invites:read",
     "admin.invites:write",
     "admin.teams:read",
     "users:read",
+    "users:read.email",
     "channels:read",
     "groups:read",
     "team:read",
@@ -104,7 +107,8 @@ pub const TOKENS: &[TokenDef] = &[
         user: ids::FJORD_ADMIN,
         kind: TokenKind::Legacy,
         org_wide: false,
-        scopes: &["client"],
+        // `admin` as well, so that SCIM (the way to add full members under SSO) can be tried.
+        scopes: &["client", "admin"],
     },
     TokenDef {
         token: "xoxb-sandbox-bot",

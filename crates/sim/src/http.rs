@@ -214,8 +214,24 @@ fn web_api_inner(
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| Refusal::new("not_authed"))?;
     let token = auth::find(token_text.trim()).ok_or_else(|| Refusal::new("invalid_auth"))?;
+    if state.revoked.contains(token.token) {
+        return Err(Refusal::new("token_revoked"));
+    }
     *scopes_header = Some(token.scope_list());
-    if let Err(retry_after) = rate.check(token.token, info.name, info.tier.per_minute(), now_ms) {
+    // Per method, per workspace, per app (Slack's rate-limit docs): every sandbox token but
+    // the legacy ones belongs to the console's app; a legacy token is an app of its own. The
+    // workspace is the one named by `team_id`, else the token's.
+    let app = match token.kind {
+        auth::TokenKind::Legacy => token.token,
+        _ => "console-app",
+    };
+    let workspace = form
+        .get("team_id")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(token.team);
+    let who = format!("{app}@{workspace}");
+    if let Err(retry_after) = rate.check(&who, info.name, info.tier.per_minute(), now_ms) {
         return Ok(rate_limited(retry_after));
     }
     api::check_access(&info, token, state)?;

@@ -1,6 +1,6 @@
-//! Rate limits per method and token, by tier, over a one-minute window.
+//! Rate limits by tier, over a one-minute window.
 //!
-//! Each (token, method) has a bucket holding a minute's allowance (the tier's calls per minute
+//! Each (who, what) has a bucket holding a minute's allowance (the tier's calls per minute
 //! times `rate_scale`), refilled continuously over the minute. A call takes one unit; with none
 //! left the answer is HTTP 429 with `Retry-After`: the whole seconds until a unit is back.
 
@@ -43,11 +43,25 @@ impl RateLimiter {
         per_minute: u32,
         now_ms: u64,
     ) -> Result<(), u64> {
-        let capacity = self.allowance(per_minute);
-        if capacity >= 1e9 {
+        self.check_burst(key, bucket, per_minute, per_minute, now_ms)
+    }
+
+    /// Like [`RateLimiter::check`], with a burst smaller than a minute's allowance: at most
+    /// `burst` calls at once, refilled at `per_minute` (SCIM: "180 per minute, burst 20").
+    pub fn check_burst(
+        &mut self,
+        key: &str,
+        bucket: &str,
+        per_minute: u32,
+        burst: u32,
+        now_ms: u64,
+    ) -> Result<(), u64> {
+        let rate = self.allowance(per_minute);
+        if rate >= 1e9 {
             return Ok(());
         }
-        let per_ms = capacity / 60_000.0;
+        let capacity = self.allowance(burst.min(per_minute));
+        let per_ms = rate / 60_000.0;
         let b = self
             .buckets
             .entry((key.to_owned(), bucket.to_owned()))

@@ -270,7 +270,7 @@ fn request_errors() {
             &mut s,
             "admin.teams.list",
             ADMIN,
-            &[("limit", "101")]
+            &[("limit", "1001")]
         )),
         "invalid_limit"
     );

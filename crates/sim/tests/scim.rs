@@ -255,3 +255,52 @@ fn core_scim_calls_are_answered_and_decoded() {
     }
     assert_eq!(seen, total);
 }
+
+#[test]
+fn regression_scim_needs_the_admin_scope_and_pages_hold_ten_by_default() {
+    let mut s = sim();
+    // The org admin's token carries `admin`: a page of Slack's default size, 10.
+    let (status, v) = scim(&mut s, "GET", "Users", Some(ADMIN), None);
+    assert_eq!(status, 200);
+    assert_eq!(v["itemsPerPage"], 10, "{v}");
+    assert_eq!(v["Resources"].as_array().unwrap().len(), 10);
+    let (_, v) = scim(&mut s, "GET", "Users?count=5000", Some(ADMIN), None);
+    assert_eq!(
+        v["Resources"].as_array().unwrap().len().min(1000),
+        v["Resources"].as_array().unwrap().len()
+    );
+    // A legacy token's `client` is not the admin scope.
+    let (status, v) = scim(&mut s, "GET", "Users", Some(LEGACY), None);
+    assert_eq!(status, 403, "{v}");
+}
+
+#[test]
+fn scim_limits_are_org_wide_with_their_bursts() {
+    // Slack's own limits, not the tests' usual limitless sim.
+    let mut s = slack_sim::Sim::new(slack_sim::SimConfig::default());
+    // POST: 180 a minute, burst 20, counted for the whole org whichever token calls.
+    let mut created = 0;
+    let mut refused = None;
+    for i in 0..30 {
+        let token = if i % 2 == 0 { ADMIN } else { OWNER };
+        let (status, _) = scim(
+            &mut s,
+            "POST",
+            "Users",
+            Some(token),
+            Some(
+                json!({"schemas": [slack_sim::scim::USER_SCHEMA], "userName": format!("burst{i}"), "emails": [{"value": format!("burst{i}@northwind.example")}]}),
+            ),
+        );
+        match status {
+            201 => created += 1,
+            429 => {
+                refused = Some(i);
+                break;
+            }
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(created, 20, "a burst of 20 POSTs, then 429");
+    assert_eq!(refused, Some(20));
+}

@@ -80,7 +80,7 @@ fn serves_the_web_api_and_stops_on_sigterm() {
     assert!(answer.contains("\"user_id\":\"W0A1C0002\""), "{answer}");
     assert!(answer
         .to_ascii_lowercase()
-        .contains("x-oauth-scopes: admin.users:read"));
+        .contains("x-oauth-scopes: admin,admin.users:read"));
     stop(server);
 }
 

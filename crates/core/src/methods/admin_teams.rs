@@ -44,7 +44,8 @@ pub struct AdminTeamsListResponse {
 
 impl Method for AdminTeamsList {
     const NAME: &'static str = "admin.teams.list";
-    const TIER: Tier = Tier::Two;
+    // Tier 3 on its method page (docs.slack.dev/reference/methods/admin.teams.list).
+    const TIER: Tier = Tier::Three;
     const SCOPES: &'static [&'static str] = &["admin.teams:read"];
     const REQUIRES: Requirement = Requirement::GridOrgAdmin;
     type Response = AdminTeamsListResponse;

@@ -29,7 +29,8 @@ pub struct AuthTestResponse {
 
 impl Method for AuthTest {
     const NAME: &'static str = "auth.test";
-    const TIER: Tier = Tier::Four;
+    // "Special rate limits: hundreds of requests per minute" (its method page).
+    const TIER: Tier = Tier::Special;
     const SCOPES: &'static [&'static str] = &[];
     const REQUIRES: Requirement = Requirement::AnyToken;
     type Response = AuthTestResponse;
