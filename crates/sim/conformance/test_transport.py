@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from conftest import ADMIN, MEMBER
+from conftest import ADMIN, LEGACY, MEMBER
 
 
 def raw(url, method="GET", data=None, headers=None):
@@ -22,11 +22,14 @@ def raw(url, method="GET", data=None, headers=None):
         return e.code, dict(e.headers), e.read()
 
 
-def test_get_with_the_token_in_the_query_like_old_clients(sim):
+def test_a_token_in_the_query_works_only_for_legacy_tokens(sim):
+    # Apps created after 2021-02-24 may not send tokens in a query string.
     status, headers, body = raw(f"{sim.url}/api/auth.test?token={MEMBER}")
     assert status == 200
-    assert json.loads(body)["user_id"] == "W0A1C0003"
-    assert headers["x-oauth-scopes"] == "users:read,channels:read,groups:read,team:read"
+    assert json.loads(body)["error"] == "not_authed"
+    status, headers, body = raw(f"{sim.url}/api/auth.test?token={LEGACY}")
+    assert json.loads(body)["ok"] is True
+    assert headers["x-oauth-scopes"] == "client"
 
 
 def test_json_body_with_bearer(sim):
@@ -68,13 +71,13 @@ def test_preflight_does_not_allow_authorization(sim):
 
 
 def test_a_429_burst_is_seen_and_retried_by_the_sdk(start_sim):
-    # Tier 4 (auth.test) at 0.3x: 30 calls a minute, one more every 2 s.
+    # Tier 3 (admin.teams.list) at 0.3x: 15 calls a minute, one more every 4 s.
     s = start_sim("--rate-scale", "0.3")
     plain = s.client(ADMIN)
     limited = None
     for _ in range(40):
         try:
-            plain.auth_test()
+            plain.admin_teams_list()
         except SlackApiError as e:
             limited = e.response
             break
@@ -86,7 +89,7 @@ def test_a_429_burst_is_seen_and_retried_by_the_sdk(start_sim):
     handler = RateLimitErrorRetryHandler(max_retry_count=1)
     retrying = s.client(ADMIN, retry_handlers=[handler])
     started = time.monotonic()
-    assert retrying.auth_test()["ok"] is True
+    assert retrying.admin_teams_list()["ok"] is True
     assert time.monotonic() - started >= 1.0, "the handler waited for Retry-After"
 
 

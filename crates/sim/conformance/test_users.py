@@ -84,7 +84,8 @@ def test_guest_expiration(sim):
     assert error(lambda: c.admin_users_getExpiration(user_id=MEMBER_ID)) == "user_is_not_guest"
     when = int(time.time()) + 7 * 86400
     c.admin_users_setExpiration(team_id=OPS, user_id=GUEST, expiration_ts=when)
-    assert c.admin_users_getExpiration(user_id=GUEST)["user"]["expiration_ts"] == when
+    # Applied on the hour (Slack: "11:10 becomes 12:00").
+    assert c.admin_users_getExpiration(user_id=GUEST)["user"]["expiration_ts"] == -(-when // 3600) * 3600
     assert error(lambda: c.admin_users_setExpiration(team_id=HQ, user_id=MEMBER_ID, expiration_ts=when)) == "user_is_not_a_guest"
     assert error(lambda: c.admin_users_setExpiration(team_id=OPS, user_id=DEACTIVATED_GUEST, expiration_ts=when)) == "user_is_deactivated"
     assert error(lambda: c.admin_users_setExpiration(team_id=OPS, user_id=GUEST, expiration_ts=1000)) == "failed_to_validate_expiration"

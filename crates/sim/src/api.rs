@@ -420,7 +420,11 @@ fn list_team(
                 Err(Refusal::new("team_access_not_granted"))
             }
         }
-        None if call.token.org_wide => Ok(None),
+        // "team_id: required if org token is used" (users.list, conversations.list).
+        None if call.token.org_wide => Err(Refusal::new("invalid_arguments").with(
+            "response_metadata",
+            json!({ "messages": ["[ERROR] missing required field: team_id"] }),
+        )),
         None => Ok(Some(TeamId::new(call.token.team))),
     }
 }
@@ -523,7 +527,14 @@ fn users_list(tenant: &Tenant, call: &Call) -> Answer {
     let (items, next) = page(&tenant.users, after, n, keep);
     let members = items
         .into_iter()
-        .map(|u| member(u, team.as_ref()))
+        .map(|u| {
+            let mut m = member(u, team.as_ref());
+            // "email: requires users:read.email" (the user object's profile fields).
+            if !call.token.has_scope(&["users:read.email"]) {
+                m.profile.email = None;
+            }
+            m
+        })
         .collect();
     Ok(HttpResponse::json(
         200,

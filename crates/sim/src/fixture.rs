@@ -570,6 +570,8 @@ const HQ_CHANNELS: &[(&str, bool, bool)] = &[
     ("legal", true, false),
     ("project-atlas", false, false),
     ("old-website", false, true),
+    ("events", false, false),
+    ("book-club", false, false),
 ];
 
 const OPS_CHANNELS: &[(&str, bool, bool)] = &[

@@ -213,6 +213,17 @@ fn web_api_inner(
     let token_text = token_text
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| Refusal::new("not_authed"))?;
+    // Tokens in a query string are refused for apps created after 2021-02-24: only a legacy
+    // token may still come that way.
+    let (_, query) = split_path(&request.path);
+    if Form::parse(query).get("token").is_some()
+        && auth::find(token_text.trim()).is_some_and(|t| t.kind != auth::TokenKind::Legacy)
+    {
+        return Err(Refusal::new("not_authed").with(
+            "response_metadata",
+            serde_json::json!({ "messages": ["[ERROR] tokens are not accepted in the query string; send them in the body or an Authorization header"] }),
+        ));
+    }
     let token = auth::find(token_text.trim()).ok_or_else(|| Refusal::new("invalid_auth"))?;
     if state.revoked.contains(token.token) {
         return Err(Refusal::new("token_revoked"));

@@ -165,3 +165,22 @@ fn members_grows_the_org() {
         "emails are unique"
     );
 }
+
+#[test]
+fn conversations_list_pages_through_twenty_public_channels_with_its_default_types() {
+    let mut s = sim();
+    // No `types`: Slack's default, public channels only; small pages so that every page of
+    // the walk is exercised.
+    let channels = walk(
+        &mut s,
+        "conversations.list",
+        ADMIN,
+        "channels",
+        &[("team_id", HQ)],
+        5,
+    );
+    assert!(channels.len() >= 20, "{}", channels.len());
+    assert!(channels.iter().all(|c| c["is_private"] == false));
+    let ids: std::collections::HashSet<_> = channels.iter().map(|c| c["id"].clone()).collect();
+    assert_eq!(ids.len(), channels.len(), "no channel twice across pages");
+}

@@ -447,9 +447,11 @@ fn guest_expiration() {
         ADMIN,
         &[("user_id", ids::GUEST)],
     );
+    // Applied on the hour, as Slack documents: an hour from now rounds up to the next hour.
+    let on_the_hour = ((T0 / 1000 + 3600).div_ceil(3600) * 3600).to_string();
     assert_eq!(
         v["user"]["expiration_ts"].as_i64().unwrap().to_string(),
-        soon
+        on_the_hour
     );
     assert_eq!(
         error(&set(&mut s, ids::GUEST, &soon, None)),
@@ -471,8 +473,8 @@ fn guest_expiration() {
         error(&set(&mut s, ids::GUEST, &soon, Some("T0NOPE"))),
         "team_not_found"
     );
-    // When the time comes, the guest is deactivated.
-    let later = T0 + 3_601_000;
+    // When the hour comes, the guest is deactivated.
+    let later = (T0 / 1000 + 3600).div_ceil(3600) * 3600 * 1000 + 1000;
     let v = call_at(
         &mut s,
         "admin.users.list",
@@ -485,4 +487,50 @@ fn guest_expiration() {
         .unwrap()
         .iter()
         .any(|u| u["id"] == ids::GUEST));
+}
+
+#[test]
+fn regression_guest_expiration_is_applied_on_the_hour() {
+    use slack_sim::state::users::on_the_hour;
+    // "11:10 becomes 12:00"; a time already on the hour stays.
+    assert_eq!(on_the_hour(11 * 3600 + 600), 12 * 3600);
+    assert_eq!(on_the_hour(12 * 3600), 12 * 3600);
+    assert_eq!(on_the_hour(12 * 3600 + 1), 13 * 3600);
+}
+
+#[test]
+fn email_needs_users_read_email_and_org_tokens_need_team_id() {
+    let mut s = sim();
+    // The member token has users:read but not users:read.email.
+    let v = call(&mut s, "users.list", MEMBER, &[("limit", "5")]);
+    assert!(
+        v["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["profile"].get("email").is_none()),
+        "{v}"
+    );
+    let v = call(
+        &mut s,
+        "users.list",
+        ADMIN,
+        &[("limit", "5"), ("team_id", HQ)],
+    );
+    assert!(
+        v["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["profile"]["email"].is_string()),
+        "{v}"
+    );
+    // An org-wide token names the workspace.
+    for method in ["users.list", "conversations.list"] {
+        assert_eq!(
+            error(&call(&mut s, method, ADMIN, &[])),
+            "invalid_arguments",
+            "{method}"
+        );
+    }
 }

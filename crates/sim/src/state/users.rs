@@ -227,6 +227,8 @@ impl Tenant {
         if expiration_ts <= now {
             return Err("failed_to_validate_expiration");
         }
+        // "Expiration is applied on an hourly schedule": 11:10 takes effect at 12:00.
+        let expiration_ts = on_the_hour(expiration_ts);
         let user = self.users.get_mut(user_id).expect("checked above");
         if let Some(old) = user.expiration_ts.replace(expiration_ts) {
             self.expirations.remove(&(old, user.id.clone()));
@@ -277,4 +279,9 @@ impl Tenant {
         user.deactivated_ts = None;
         Ok(())
     }
+}
+
+/// The hour at or after `ts`, when Slack applies a guest expiration.
+pub fn on_the_hour(ts: i64) -> i64 {
+    ts.div_euclid(3600) * 3600 + if ts.rem_euclid(3600) == 0 { 0 } else { 3600 }
 }
