@@ -205,3 +205,24 @@ test("a file over the size limit is refused before it is read; a Windows-1252 fi
   await input.setInputFiles({ name: "book.xlsx", mimeType: "application/octet-stream", buffer: Buffer.from("PK\x03\x04rest", "latin1") });
   await expect(page.locator("#csv-error")).toContainText("Excel");
 });
+
+test("a send with no answer is abandoned after 30 s and retried as possibly delivered", async ({ page }) => {
+  test.setTimeout(90_000);
+  const prefix = unique("timeout");
+  let held = 0;
+  const sent = [];
+  // The first call for row 1 never gets an answer.
+  await page.route(`${simUrl}/api/admin.users.invite`, async (route) => {
+    const email = new URLSearchParams(route.request().postData() || "").get("email");
+    sent.push(email);
+    if (email.endsWith(".01@newhire.example") && held++ === 0) return; // never answered
+    await route.continue();
+  });
+  await connectAndOpenBulk(page);
+  await startJob(page, 2, prefix);
+  await expect(state(page)).toContainText("Finished", { timeout: 70_000 });
+  await expect(count(page, "invited")).toHaveText("2");
+  await expect(count(page, "refused")).toHaveText("0");
+  expect(sent.filter((e) => e.endsWith(".01@newhire.example")).length).toBe(2);
+  await page.getByRole("button", { name: "Start a new import" }).click();
+});
