@@ -299,14 +299,10 @@ impl InviteJob {
         self.drive(session, true);
     }
 
-    /// Forgets a finished job (its results too).
+    /// Forgets the job, its results too (offered for a finished job, or one this connection
+    /// cannot run).
     pub fn clear(&self) {
-        if self
-            .saved
-            .with_untracked(|s| s.as_ref().is_some_and(|s| s.job.is_finished()))
-        {
-            store::clear();
-        }
+        store::clear();
         self.saved.set(None);
         self.awaiting.set(false);
         self.elsewhere.set(false);
