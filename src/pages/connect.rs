@@ -5,8 +5,8 @@ use crate::session::{Session, Settings, Status, SLACK_API};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use slack_admin_core::connection::{check_base_url, check_token};
+use slack_admin_core::sandbox;
 use slack_admin_core::SlackError;
-use slack_sim::Sim;
 
 /// `/`: the connect forms, or on to the overview once connected.
 #[component]
@@ -43,7 +43,7 @@ enum Way {
 #[component]
 fn ConnectForms() -> impl IntoView {
     let session = expect_context::<Session>();
-    let who = RwSignal::new(Sim::tokens()[0].0.to_owned());
+    let who = RwSignal::new(sandbox::TOKENS[0].0.to_owned());
     let fast = RwSignal::new(false);
     let token = RwSignal::new(String::new());
     let base_url = RwSignal::new(SLACK_API.to_owned());
@@ -121,7 +121,7 @@ fn ConnectForms() -> impl IntoView {
                         on:change=move |ev| who.set(event_target_value(&ev))
                         prop:value=move || who.get()
                     >
-                        {Sim::tokens()
+                        {sandbox::TOKENS
                             .iter()
                             .map(|(t, label)| view! { <option value=*t>{*label}</option> })
                             .collect_view()}

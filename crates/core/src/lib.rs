@@ -16,6 +16,7 @@ pub mod method;
 pub mod methods;
 pub mod origin;
 pub mod pagination;
+pub mod sandbox;
 pub mod scim;
 pub mod validate;
 pub mod wire;

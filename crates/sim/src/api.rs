@@ -6,7 +6,7 @@ use crate::cursor;
 use crate::state::{Code, Role, State, Tenant, User};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
-use slack_admin_core::method::{MethodInfo, Requirement};
+use slack_admin_core::method::{Method, MethodInfo, Requirement};
 use slack_admin_core::methods::admin_invite_requests::*;
 use slack_admin_core::methods::admin_teams::*;
 use slack_admin_core::methods::admin_users::*;
@@ -121,24 +121,24 @@ pub fn check_access(info: &MethodInfo, token: &TokenDef, state: &State) -> Resul
 pub fn dispatch(name: &str, state: &mut State, call: &Call) -> Answer {
     let tenant = &mut state.tenants[call.token.tenant];
     match name {
-        "auth.test" => auth_test(tenant, call),
-        "team.info" => team_info(tenant, call),
-        "admin.teams.list" => admin_teams_list(tenant, call),
-        "conversations.list" => conversations_list(tenant, call),
-        "users.list" => users_list(tenant, call),
-        "users.admin.invite" => users_admin_invite(tenant, call),
-        "admin.users.invite" => {
+        <AuthTest as Method>::NAME => auth_test(tenant, call),
+        <TeamInfo as Method>::NAME => team_info(tenant, call),
+        <AdminTeamsList as Method>::NAME => admin_teams_list(tenant, call),
+        <ConversationsList as Method>::NAME => conversations_list(tenant, call),
+        <UsersList as Method>::NAME => users_list(tenant, call),
+        <UsersAdminInvite as Method>::NAME => users_admin_invite(tenant, call),
+        <AdminUsersInvite as Method>::NAME => {
             let req: AdminUsersInvite = call.args()?;
             tenant.admin_invite(&call.caller(), &req, call.now, call.seed)?;
             ok()
         }
-        "admin.users.list" => admin_users_list(tenant, call),
-        "admin.users.remove" => {
+        <AdminUsersList as Method>::NAME => admin_users_list(tenant, call),
+        <AdminUsersRemove as Method>::NAME => {
             let req: AdminUsersRemove = call.args()?;
             tenant.remove_user(&call.caller(), req.team_id.as_str(), &req.user_id)?;
             ok()
         }
-        "admin.users.assign" => {
+        <AdminUsersAssign as Method>::NAME => {
             let req: AdminUsersAssign = call.args()?;
             let guest = match (req.is_restricted, req.is_ultra_restricted) {
                 (_, Some(true)) => Some(Role::SingleChannelGuest),
@@ -155,22 +155,22 @@ pub fn dispatch(name: &str, state: &mut State, call: &Call) -> Answer {
             )?;
             ok()
         }
-        "admin.users.setAdmin" => {
+        <AdminUsersSetAdmin as Method>::NAME => {
             let req: AdminUsersSetAdmin = call.args()?;
             tenant.set_admin(&call.caller(), req.team_id.as_str(), &req.user_id)?;
             ok()
         }
-        "admin.users.setOwner" => {
+        <AdminUsersSetOwner as Method>::NAME => {
             let req: AdminUsersSetOwner = call.args()?;
             tenant.set_owner(&call.caller(), req.team_id.as_str(), &req.user_id)?;
             ok()
         }
-        "admin.users.setRegular" => {
+        <AdminUsersSetRegular as Method>::NAME => {
             let req: AdminUsersSetRegular = call.args()?;
             tenant.set_regular(&call.caller(), req.team_id.as_str(), &req.user_id)?;
             ok()
         }
-        "admin.users.setExpiration" => {
+        <AdminUsersSetExpiration as Method>::NAME => {
             let req: AdminUsersSetExpiration = call.args()?;
             tenant.set_expiration(
                 &call.caller(),
@@ -181,7 +181,7 @@ pub fn dispatch(name: &str, state: &mut State, call: &Call) -> Answer {
             )?;
             ok()
         }
-        "admin.users.getExpiration" => {
+        <AdminUsersGetExpiration as Method>::NAME => {
             let req: AdminUsersGetExpiration = call.args()?;
             let user = tenant.get_expiration(
                 &call.caller(),
@@ -202,10 +202,10 @@ pub fn dispatch(name: &str, state: &mut State, call: &Call) -> Answer {
                 },
             ))
         }
-        "admin.inviteRequests.list" => invite_requests_list(tenant, call),
-        "admin.inviteRequests.approved.list" => approved_list(tenant, call),
-        "admin.inviteRequests.denied.list" => denied_list(tenant, call),
-        "admin.inviteRequests.approve" => {
+        <AdminInviteRequestsList as Method>::NAME => invite_requests_list(tenant, call),
+        <AdminInviteRequestsApprovedList as Method>::NAME => approved_list(tenant, call),
+        <AdminInviteRequestsDeniedList as Method>::NAME => denied_list(tenant, call),
+        <AdminInviteRequestsApprove as Method>::NAME => {
             let req: AdminInviteRequestsApprove = call.args()?;
             let team = req.team_id.as_ref().map(TeamId::as_str);
             tenant.approve_request(
@@ -217,7 +217,7 @@ pub fn dispatch(name: &str, state: &mut State, call: &Call) -> Answer {
             )?;
             ok()
         }
-        "admin.inviteRequests.deny" => {
+        <AdminInviteRequestsDeny as Method>::NAME => {
             let req: AdminInviteRequestsDeny = call.args()?;
             let team = req.team_id.as_ref().map(TeamId::as_str);
             tenant.deny_request(&call.caller(), req.invite_request_id.as_str(), team)?;

@@ -1,6 +1,7 @@
 //! The sandbox's tokens: who each one is, where it belongs, what it may do.
 
 use crate::fixture::{self, ids};
+use slack_admin_core::sandbox;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
@@ -60,8 +61,8 @@ pub const ADMIN_SCOPES: &[&str] = &[
 
 pub const TOKENS: &[TokenDef] = &[
     TokenDef {
-        token: "xoxp-sandbox-org-admin",
-        who: "Mateo García, an org admin (not owner) of Northwind Trading (Enterprise Grid), with the admin scopes",
+        token: sandbox::TOKENS[0].0,
+        who: sandbox::TOKENS[0].1,
         tenant: fixture::GRID,
         team: fixture::HQ,
         user: ids::ORG_ADMIN,
@@ -70,8 +71,8 @@ pub const TOKENS: &[TokenDef] = &[
         scopes: ADMIN_SCOPES,
     },
     TokenDef {
-        token: "xoxp-sandbox-org-owner",
-        who: "Ingrid Solberg, the primary owner of Northwind Trading, with the admin scopes",
+        token: sandbox::TOKENS[1].0,
+        who: sandbox::TOKENS[1].1,
         tenant: fixture::GRID,
         team: fixture::HQ,
         user: ids::PRIMARY_OWNER,
@@ -80,8 +81,8 @@ pub const TOKENS: &[TokenDef] = &[
         scopes: ADMIN_SCOPES,
     },
     TokenDef {
-        token: "xoxp-sandbox-member",
-        who: "Priya Raman, a regular member of Northwind HQ, without admin scopes",
+        token: sandbox::TOKENS[2].0,
+        who: sandbox::TOKENS[2].1,
         tenant: fixture::GRID,
         team: fixture::HQ,
         user: ids::MEMBER,
@@ -90,8 +91,8 @@ pub const TOKENS: &[TokenDef] = &[
         scopes: &["users:read", "channels:read", "groups:read", "team:read"],
     },
     TokenDef {
-        token: "xoxp-sandbox-legacy",
-        who: "Rosa Delgado, an admin of Harbor Bakery Co-op (Pro, not Grid): a legacy token, scope client",
+        token: sandbox::TOKENS[3].0,
+        who: sandbox::TOKENS[3].1,
         tenant: fixture::BAKERY_TENANT,
         team: fixture::BAKERY,
         user: ids::BAKERY_ADMIN,
@@ -100,8 +101,8 @@ pub const TOKENS: &[TokenDef] = &[
         scopes: &["client"],
     },
     TokenDef {
-        token: "xoxp-sandbox-legacy-sso",
-        who: "Sigrid Haugen, an admin of Fjord Analytics (Business+, SSO required): a legacy token, scope client",
+        token: sandbox::TOKENS[4].0,
+        who: sandbox::TOKENS[4].1,
         tenant: fixture::FJORD_TENANT,
         team: fixture::FJORD,
         user: ids::FJORD_ADMIN,
@@ -111,8 +112,8 @@ pub const TOKENS: &[TokenDef] = &[
         scopes: &["client", "admin"],
     },
     TokenDef {
-        token: "xoxb-sandbox-bot",
-        who: "Northwind Helper, a bot in Northwind HQ",
+        token: sandbox::TOKENS[5].0,
+        who: sandbox::TOKENS[5].1,
         tenant: fixture::GRID,
         team: fixture::HQ,
         user: ids::BOT,
@@ -122,15 +123,8 @@ pub const TOKENS: &[TokenDef] = &[
     },
 ];
 
-/// (token, who) for printing and docs.
-pub const TOKEN_LIST: &[(&str, &str)] = &[
-    (TOKENS[0].token, TOKENS[0].who),
-    (TOKENS[1].token, TOKENS[1].who),
-    (TOKENS[2].token, TOKENS[2].who),
-    (TOKENS[3].token, TOKENS[3].who),
-    (TOKENS[4].token, TOKENS[4].who),
-    (TOKENS[5].token, TOKENS[5].who),
-];
+/// (token, who) for printing and docs: core's table, which [`TOKENS`] is built from.
+pub const TOKEN_LIST: &[(&str, &str)] = sandbox::TOKENS;
 
 pub fn find(token: &str) -> Option<&'static TokenDef> {
     TOKENS.iter().find(|t| t.token == token)

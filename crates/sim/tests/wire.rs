@@ -388,3 +388,21 @@ fn a_revoked_token_is_answered_token_revoked_until_restored() {
     sim_call(&mut s, &[("restore", "1")]);
     assert_ok(&call(&mut s, "auth.test", ADMIN, &[]));
 }
+
+#[test]
+fn every_method_core_knows_is_served_by_the_sim() {
+    // Adding a method to core without teaching the sim fails here.
+    let mut s = sim();
+    for m in slack_admin_core::methods::all() {
+        let v = call(&mut s, m.name, ADMIN, &[]);
+        assert_ne!(v["error"], "unknown_method", "{} is not served", m.name);
+    }
+}
+
+#[test]
+fn the_sims_tokens_are_cores_sandbox_tokens() {
+    assert_eq!(Sim::tokens(), slack_admin_core::sandbox::TOKENS);
+    for (token, _) in slack_admin_core::sandbox::TOKENS {
+        assert!(slack_sim::auth::find(token).is_some(), "{token}");
+    }
+}
