@@ -146,6 +146,17 @@ impl Session {
         let Some(settings) = storage::load() else {
             return;
         };
+        // What was stored is checked as if typed: on a shared origin another site could have
+        // written it.
+        if let Settings::Token { base_url, token } = &settings {
+            let checked = slack_admin_core::connection::check_token(token)
+                .and_then(|_| slack_admin_core::connection::check_base_url(base_url))
+                .and_then(|u| crate::page_origin::check_connect(&u).map(|()| u));
+            if checked.is_err() {
+                storage::clear();
+                return;
+            }
+        }
         let session = *self;
         session.status.set(Status::Reconnecting);
         leptos::task::spawn_local(async move {
