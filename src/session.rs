@@ -1,6 +1,6 @@
 //! The connection: who is connected, how, and remembering it only when asked.
 
-use crate::transport::Transport;
+use crate::transport::{Retry, Transport, Waiting};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use slack_admin_core::connection::{Identity, Scopes};
@@ -8,7 +8,7 @@ use slack_admin_core::methods::admin_teams::AdminTeamsList;
 use slack_admin_core::methods::auth::AuthTest;
 use slack_admin_core::methods::conversations::{Channel, ConversationsList};
 use slack_admin_core::methods::team::{Team, TeamInfo};
-use slack_admin_core::{SlackError, TeamId};
+use slack_admin_core::{Method, SlackError, TeamId};
 use slack_sim::SimConfig;
 use std::collections::HashMap;
 
@@ -38,7 +38,8 @@ pub enum Settings {
 }
 
 impl Settings {
-    pub fn transport(&self) -> Transport {
+    /// The transport these settings connect with; it shows rate-limit waits on `waiting`.
+    pub fn transport(&self, waiting: Waiting) -> Transport {
         match self {
             Settings::Sandbox { token, .. } => Transport::sandbox_with(
                 token,
@@ -46,8 +47,9 @@ impl Settings {
                     rate_scale: self.rate_scale(),
                     ..SimConfig::default()
                 },
+                waiting,
             ),
-            Settings::Token { base_url, token } => Transport::direct(base_url, token),
+            Settings::Token { base_url, token } => Transport::direct(base_url, token, waiting),
         }
     }
 
@@ -83,16 +85,17 @@ pub enum Status {
     Connected(Box<Connection>),
 }
 
-/// The app-wide context: a small `Copy` struct of signals.
+/// The app-wide context: a small `Copy` struct of signals, read through the getters and
+/// changed through the verbs.
 #[derive(Clone, Copy)]
 pub struct Session {
-    pub status: RwSignal<Status, LocalStorage>,
+    status: RwSignal<Status, LocalStorage>,
     /// Seconds left while waiting out Slack's rate limit, for the status banner.
-    pub waiting: RwSignal<Option<u64>>,
+    waiting: RwSignal<Option<u64>>,
     /// Why restoring a remembered connection failed, shown on the connect page.
-    pub restore_error: RwSignal<Option<SlackError>>,
+    restore_error: RwSignal<Option<SlackError>>,
     /// Channels by workspace, fetched once per connection (`conversations.list`, all pages).
-    pub channels: RwSignal<HashMap<TeamId, Vec<Channel>>>,
+    channels: RwSignal<HashMap<TeamId, Vec<Channel>>>,
 }
 
 impl Session {
@@ -103,6 +106,21 @@ impl Session {
             restore_error: RwSignal::new(None),
             channels: RwSignal::new(HashMap::new()),
         }
+    }
+
+    /// Where the app stands.
+    pub fn status(&self) -> ReadSignal<Status, LocalStorage> {
+        self.status.read_only()
+    }
+
+    /// Seconds left while a call waits out Slack's rate limit.
+    pub fn waiting(&self) -> ReadSignal<Option<u64>> {
+        self.waiting.read_only()
+    }
+
+    /// Why restoring a remembered connection failed.
+    pub fn restore_error(&self) -> ReadSignal<Option<SlackError>> {
+        self.restore_error.read_only()
     }
 
     /// The live connection, read without subscribing (for event handlers and tasks).
@@ -125,8 +143,8 @@ impl Session {
 
     /// Connects; on success remembers the settings if asked, else forgets any saved ones.
     pub async fn connect(&self, settings: Settings, remember: bool) -> Result<(), SlackError> {
-        let transport = settings.transport();
-        let identity = identify(&transport, Some(self.waiting)).await?;
+        let transport = settings.transport(Some(self.waiting));
+        let identity = identify(&transport).await?;
         if remember {
             storage::save(&settings);
         } else {
@@ -207,7 +225,7 @@ impl Session {
             types: Some("public_channel,private_channel".into()),
             ..ConversationsList::default()
         };
-        let mut channels = transport.call_all(&request, Some(self.waiting)).await?;
+        let mut channels = transport.call_all(&request).await?;
         channels.sort_by(|a, b| a.name.cmp(&b.name));
         // Cached only for the connection that fetched them.
         if self.is_current(transport) {
@@ -219,15 +237,15 @@ impl Session {
 }
 
 /// `auth.test`, `team.info` and, on a Grid org, `admin.teams.list`.
-pub async fn identify(
-    transport: &Transport,
-    waiting: Option<RwSignal<Option<u64>>>,
-) -> Result<Identity, SlackError> {
-    let (auth, answer) = transport.call_with_answer(&AuthTest {}, waiting).await?;
+pub async fn identify(transport: &Transport) -> Result<Identity, SlackError> {
+    let answer = transport
+        .send(AuthTest::NAME, &AuthTest {}.form(), Retry::RateLimits)
+        .await?;
+    let auth = slack_admin_core::decode::<AuthTest>(&answer)?;
     let scopes = Scopes::from_header(answer.header("x-oauth-scopes"));
     let is_bot = transport.token().starts_with("xoxb-") || auth.bot_id.is_some();
     // team.info needs team:read; without it the name from auth.test will do.
-    let team = match transport.call(&TeamInfo::default(), waiting).await {
+    let team = match transport.call(&TeamInfo::default()).await {
         Ok(info) => info.team,
         Err(_) => Team {
             id: auth.team_id.clone(),
@@ -250,7 +268,7 @@ pub async fn identify(
             limit: Some(100),
             ..AdminTeamsList::default()
         };
-        match transport.call(&request, waiting).await {
+        match transport.call(&request).await {
             Ok(list) => identity.org_teams = list.teams,
             Err(SlackError::Api {
                 code,

@@ -1,13 +1,17 @@
 //! The one way the app talks to Slack: encode with core, send, decode with core.
 //!
+//! Three calls: [`Transport::call`] (typed, waiting out rate limits), [`Transport::call_all`]
+//! (every page) and [`Transport::send`] (raw, with a [`Retry`] policy). Rate-limit waits are
+//! shown on the indicator the transport was built with.
+//!
 //! Two implementations: `Direct` (fetch to a Slack API base URL, token in the form body, no
 //! custom headers, so the browser sends no CORS preflight) and `Sandbox` (the simulated org
 //! from `slack-sim`, running in this page). Pages never build URLs or parse JSON.
 
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
+use slack_admin_core::methods::Ack;
 use slack_admin_core::pagination::{Pages, Paginated};
-use slack_admin_core::{decode_envelope, Form, HttpResponse, Method, SlackError};
+use slack_admin_core::{decode, decode_envelope, Form, HttpResponse, Method, SlackError};
 use slack_sim::{Reply, Request, Sim, SimConfig};
 use std::cell::RefCell;
 use std::fmt;
@@ -31,12 +35,27 @@ pub struct Direct {
     /// Ends with `/`; the method name is appended.
     pub base_url: String,
     token: String,
+    waiting: Waiting,
+}
+
+/// Where a transport shows the seconds left while it waits out Slack's rate limit.
+pub type Waiting = Option<RwSignal<Option<u64>>>;
+
+/// What [`Transport::send`] does about an HTTP 429.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retry {
+    /// Wait out `Retry-After` (shown on the transport's indicator) and send again, up to
+    /// [`RATE_LIMIT_RETRIES`] times.
+    RateLimits,
+    /// Hand every answer back as it came: the caller paces and retries (the invite job).
+    Never,
 }
 
 /// The simulated org, in this page.
 pub struct Sandbox {
     sim: RefCell<Sim>,
     token: String,
+    waiting: Waiting,
 }
 
 impl fmt::Debug for Transport {
@@ -50,24 +69,34 @@ impl fmt::Debug for Transport {
 }
 
 impl Transport {
-    pub fn direct(base_url: &str, token: &str) -> Self {
+    /// Slack (or a local slack-sim) at `base_url`; rate-limit waits show on `waiting`.
+    pub fn direct(base_url: &str, token: &str, waiting: Waiting) -> Self {
         Transport::Direct(Rc::new(Direct {
             base_url: base_url.to_owned(),
             token: token.to_owned(),
+            waiting,
         }))
     }
 
     /// A fresh sandbox org, signed in with one of the fixture tokens.
     pub fn sandbox(token: &str) -> Self {
-        Self::sandbox_with(token, SimConfig::default())
+        Self::sandbox_with(token, SimConfig::default(), None)
     }
 
     /// A sandbox org with a chosen size, rate scale or faults (for tests and demos).
-    pub fn sandbox_with(token: &str, config: SimConfig) -> Self {
+    pub fn sandbox_with(token: &str, config: SimConfig, waiting: Waiting) -> Self {
         Transport::Sandbox(Rc::new(Sandbox {
             sim: RefCell::new(Sim::new(config)),
             token: token.to_owned(),
+            waiting,
         }))
+    }
+
+    fn waiting(&self) -> Waiting {
+        match self {
+            Transport::Direct(d) => d.waiting,
+            Transport::Sandbox(s) => s.waiting,
+        }
     }
 
     /// Whether two handles are the same connection (not just the same settings).
@@ -86,80 +115,55 @@ impl Transport {
         }
     }
 
-    /// Calls a method and decodes its answer, waiting out rate limits (shown through
-    /// `waiting`, in seconds) up to [`RATE_LIMIT_RETRIES`] times.
-    pub async fn call<M: Method>(
-        &self,
-        request: &M,
-        waiting: Option<RwSignal<Option<u64>>>,
-    ) -> Result<M::Response, SlackError> {
-        let (decoded, _) = self.call_with_answer(request, waiting).await?;
-        Ok(decoded)
+    /// Calls a method and decodes its answer, waiting out rate limits.
+    pub async fn call<M: Method>(&self, request: &M) -> Result<M::Response, SlackError> {
+        decode::<M>(
+            &self
+                .send(M::NAME, &request.form(), Retry::RateLimits)
+                .await?,
+        )
     }
 
-    /// Like [`Transport::call`], also returning the raw answer (for headers such as
-    /// `x-oauth-scopes`).
-    pub async fn call_with_answer<M: Method>(
-        &self,
-        request: &M,
-        waiting: Option<RwSignal<Option<u64>>>,
-    ) -> Result<(M::Response, HttpResponse), SlackError> {
-        self.call_form(M::NAME, &request.form(), waiting).await
-    }
-
-    /// Calls a method by name with ready form fields (the bulk invite job hands these out),
-    /// waiting out rate limits like [`Transport::call`].
-    pub async fn call_form<T: DeserializeOwned>(
+    /// Sends one call by name and hands back Slack's answer, undecoded (for headers such as
+    /// `x-oauth-scopes`, or a caller that decodes itself). `Err` only when no answer came,
+    /// or, with [`Retry::RateLimits`], when the rate limit outlasted the retries.
+    pub async fn send(
         &self,
         method: &str,
         form: &Form,
-        waiting: Option<RwSignal<Option<u64>>>,
-    ) -> Result<(T, HttpResponse), SlackError> {
+        retry: Retry,
+    ) -> Result<HttpResponse, SlackError> {
         let mut attempt = 0;
         loop {
-            let answer = self.send(method, form).await?;
-            match decode_envelope::<T>(&answer) {
-                Err(SlackError::RateLimited { retry_after }) if attempt < RATE_LIMIT_RETRIES => {
-                    attempt += 1;
-                    wait_out(retry_after, waiting).await;
-                }
-                Ok(decoded) => return Ok((decoded, answer)),
-                Err(e) => return Err(e),
+            let answer = match self {
+                Transport::Direct(d) => d.send(method, form).await?,
+                Transport::Sandbox(s) => s.send(method, form).await?,
+            };
+            if answer.status != 429 || retry == Retry::Never {
+                return Ok(answer);
             }
+            let Err(SlackError::RateLimited { retry_after }) = decode_envelope::<Ack>(&answer)
+            else {
+                return Ok(answer);
+            };
+            if attempt >= RATE_LIMIT_RETRIES {
+                return Err(SlackError::RateLimited { retry_after });
+            }
+            attempt += 1;
+            wait_out(retry_after, self.waiting()).await;
         }
     }
 
-    /// One attempt, no waiting: for callers that pace and retry themselves (the bulk job).
-    pub async fn call_once<T: DeserializeOwned>(
-        &self,
-        method: &str,
-        form: &Form,
-    ) -> Result<T, SlackError> {
-        decode_envelope::<T>(&self.send(method, form).await?)
-    }
-
     /// Every page of a list method, in order.
-    pub async fn call_all<M: Paginated>(
-        &self,
-        request: &M,
-        waiting: Option<RwSignal<Option<u64>>>,
-    ) -> Result<Vec<M::Item>, SlackError> {
+    pub async fn call_all<M: Paginated>(&self, request: &M) -> Result<Vec<M::Item>, SlackError> {
         let mut pages = Pages::default();
         let mut items = Vec::new();
         while let Some(cursor) = pages.next_request() {
-            let answer = self.call(&request.at_cursor(cursor), waiting).await?;
+            let answer = self.call(&request.at_cursor(cursor)).await?;
             pages.record(M::next_cursor(&answer))?;
             items.extend(M::into_items(answer));
         }
         Ok(items)
-    }
-
-    /// Sends one call; `Err` only when no answer came.
-    async fn send(&self, method: &str, form: &Form) -> Result<HttpResponse, SlackError> {
-        match self {
-            Transport::Direct(d) => d.send(method, form).await,
-            Transport::Sandbox(s) => s.send(method, form).await,
-        }
     }
 }
 
@@ -183,7 +187,7 @@ impl Direct {
 
     /// Sends, abandoning the call after `timeout_ms` (AbortController): the request may have
     /// reached Slack, so callers treat it as possibly delivered.
-    pub async fn send_within(
+    async fn send_within(
         &self,
         method: &str,
         form: &Form,

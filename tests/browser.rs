@@ -42,13 +42,10 @@ async fn the_app_starts_on_the_connect_page_with_its_name() {
 async fn the_sandbox_answers_through_core_decode() {
     let transport = Transport::sandbox("xoxp-sandbox-org-admin");
     let page = transport
-        .call(
-            &AdminUsersList {
-                limit: Some(50),
-                ..Default::default()
-            },
-            None,
-        )
+        .call(&AdminUsersList {
+            limit: Some(50),
+            ..Default::default()
+        })
         .await
         .expect("the org admin may list users");
     assert_eq!(page.users.len(), 50);
@@ -68,8 +65,7 @@ async fn identify_tells_each_sandbox_token_apart() {
                 token: token.into(),
                 fast: false,
             }
-            .transport(),
-            None,
+            .transport(None),
         )
         .await
         .unwrap();
@@ -81,7 +77,7 @@ async fn identify_tells_each_sandbox_token_apart() {
 async fn a_refusal_keeps_slacks_code() {
     let transport = Transport::sandbox("xoxp-sandbox-member");
     let err = transport
-        .call(&AdminUsersList::default(), None)
+        .call(&AdminUsersList::default())
         .await
         .unwrap_err();
     assert_eq!(err.code(), "missing_scope");
@@ -95,8 +91,9 @@ async fn rate_limits_are_waited_out_and_shown_then_reported() {
         faults: "burst429=1.0:1000".parse().unwrap(),
         ..SimConfig::default()
     };
-    let transport = Transport::sandbox_with("xoxp-sandbox-org-admin", config);
     let waiting = RwSignal::new(None::<u64>);
+    // The indicator is given to the transport when it is built, not to each call.
+    let transport = Transport::sandbox_with("xoxp-sandbox-org-admin", config, Some(waiting));
     let seen = std::rc::Rc::new(std::cell::Cell::new(false));
     let watcher = {
         let seen = seen.clone();
@@ -112,7 +109,7 @@ async fn rate_limits_are_waited_out_and_shown_then_reported() {
     leptos::task::spawn_local(watcher);
     let started = js_sys::Date::now();
     let err = transport
-        .call(&AdminUsersList::default(), Some(waiting))
+        .call(&AdminUsersList::default())
         .await
         .unwrap_err();
     assert!(matches!(err, SlackError::RateLimited { .. }), "{err:?}");

@@ -40,7 +40,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                     <span class="brand-tagline">{TAGLINE}</span>
                 </div>
             </div>
-            {move || match session.status.get() {
+            {move || match session.status().get() {
                 Status::Connected(c) => {
                     let identity = c.identity;
                     let icon = identity.team.icon.image_44.clone().filter(|_| !c.sandbox);
@@ -66,7 +66,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 _ => ().into_any(),
             }}
         </header>
-        <Show when=move || matches!(session.status.get(), Status::Connected(_))>
+        <Show when=move || matches!(session.status().get(), Status::Connected(_))>
             <nav class="app-nav" aria-label="Main">
                 <A href=href("/overview")>"Overview"</A>
                 <A href=href("/invite")>"Invite"</A>
@@ -74,7 +74,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         </Show>
         {move || {
             session
-                .waiting
+                .waiting()
                 .get()
                 .map(|s| {
                     view! {

@@ -16,12 +16,13 @@ mod lock;
 
 use crate::browser::now_ms;
 use crate::session::{Connection, Session};
+use crate::transport::Retry;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use slack_admin_core::connection::{Feature, Identity};
+use slack_admin_core::invite::job::read_answer;
 use slack_admin_core::invite::job::{Job, Step};
 use slack_admin_core::invite::InviteRoute;
-use slack_admin_core::methods::Ack;
 
 pub use channel::Command;
 
@@ -406,7 +407,11 @@ impl InviteJob {
                         break;
                     }
                     self.saved.notify();
-                    let result = transport.call_once::<Ack>(method, &form).await.map(|_| ());
+                    // One attempt: the job paces itself and decides about retries.
+                    let result = transport
+                        .send(method, &form, Retry::Never)
+                        .await
+                        .and_then(|answer| read_answer(&answer));
                     let _ = self.saved.try_update(|s| {
                         if let Some(s) = s {
                             s.job.record(row, result, now_ms());

@@ -23,7 +23,7 @@ pub fn ConnectPage() -> impl IntoView {
 #[component]
 pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
     let session = expect_context::<Session>();
-    move || match session.status.get() {
+    move || match session.status().get() {
         Status::Connected(_) => children().into_any(),
         Status::Reconnecting => view! {
             <p class="muted" role="status">"Reconnecting with the remembered token…"</p>
@@ -68,7 +68,7 @@ fn ConnectForms() -> impl IntoView {
         match connect.value().get() {
             Some(Err(e)) => Some(e),
             Some(Ok(())) => None,
-            None if w == Way::Token => session.restore_error.get(),
+            None if w == Way::Token => session.restore_error().get(),
             None => None,
         }
     };

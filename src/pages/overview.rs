@@ -17,7 +17,7 @@ pub fn OverviewPage() -> impl IntoView {
 #[component]
 fn Overview() -> impl IntoView {
     let session = expect_context::<Session>();
-    let Status::Connected(connection) = session.status.get_untracked() else {
+    let Status::Connected(connection) = session.status().get_untracked() else {
         return ().into_any();
     };
     let identity = connection.identity;

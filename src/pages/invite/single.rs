@@ -4,9 +4,10 @@ use super::InviteContext;
 use crate::components::channel_picker::ChannelChooser;
 use crate::components::error_panel::ErrorPanel;
 use crate::session::Session;
+use crate::transport::Retry;
 use leptos::prelude::*;
+use slack_admin_core::invite::job::read_answer;
 use slack_admin_core::invite::{check, form, Field, Invitation, InviteRoute, MemberType, Problem};
-use slack_admin_core::methods::Ack;
 use slack_admin_core::SlackError;
 
 /// What the last send did.
@@ -81,9 +82,9 @@ pub fn SingleInvite() -> impl IntoView {
             let method = route.method_name();
             let result = match transport {
                 Some(t) => t
-                    .call_form::<Ack>(method, &form(&invitation, &route), Some(session.waiting))
+                    .send(method, &form(&invitation, &route), Retry::RateLimits)
                     .await
-                    .map(|_| ()),
+                    .and_then(|answer| read_answer(&answer)),
                 None => Err(SlackError::api("not_authed")),
             };
             Sent {
