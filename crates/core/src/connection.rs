@@ -5,9 +5,16 @@
 //! of it to [`Identity`]; [`Identity::capabilities`] then says, feature by feature, whether it
 //! works and why not.
 
+use crate::method::Method;
+use crate::methods::admin_invite_requests::AdminInviteRequestsList;
 use crate::methods::admin_teams::OrgTeam;
+use crate::methods::admin_users::{
+    AdminUsersInvite, AdminUsersList, AdminUsersSetAdmin, AdminUsersSetExpiration,
+};
 use crate::methods::auth::AuthTestResponse;
+use crate::methods::conversations::ConversationsList;
 use crate::methods::team::Team;
+use crate::methods::users::{UsersAdminInvite, UsersList};
 
 /// What kind of token the admin connected with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,17 +204,15 @@ impl Identity {
             };
             return match why {
                 Some(why) => Capability::no(feature, why),
-                None => self.scoped(feature, "conversations.list", "channels:read", None),
+                None => self.scoped_for::<ConversationsList>(feature, None),
             };
         }
         match feature {
             Feature::Invite => match kind {
-                TokenKind::GridOrgAdmin => {
-                    self.scoped(feature, "admin.users.invite", "admin.users:write", None)
-                }
+                TokenKind::GridOrgAdmin => self.scoped_for::<AdminUsersInvite>(feature, None),
                 TokenKind::Legacy => Capability::yes(
                     feature,
-                    "users.admin.invite",
+                    UsersAdminInvite::NAME,
                     Some(if grid {
                         "A legacy token: invites use users.admin.invite.".into()
                     } else {
@@ -216,18 +221,13 @@ impl Identity {
                             .into()
                     }),
                 ),
-                _ => Capability::no(
-                    feature,
-                    self.needs_admin("admin.users.invite", "admin.users:write"),
-                ),
+                _ => Capability::no(feature, self.needs_admin_for::<AdminUsersInvite>()),
             },
             Feature::Members => match kind {
-                TokenKind::GridOrgAdmin => {
-                    self.scoped(feature, "admin.users.list", "admin.users:read", None)
-                }
+                TokenKind::GridOrgAdmin => self.scoped_for::<AdminUsersList>(feature, None),
                 _ => Capability::yes(
                     feature,
-                    "users.list",
+                    UsersList::NAME,
                     Some(format!(
                         "Read only: admin.users.list needs {}; members are listed with users.list.",
                         self.grid_admin_phrase()
@@ -235,43 +235,41 @@ impl Identity {
                 ),
             },
             Feature::Roles => match kind {
-                TokenKind::GridOrgAdmin => {
-                    self.scoped(feature, "admin.users.setAdmin", "admin.users:write", None)
-                }
-                _ => Capability::no(
-                    feature,
-                    self.needs_admin("admin.users.setAdmin", "admin.users:write"),
-                ),
+                TokenKind::GridOrgAdmin => self.scoped_for::<AdminUsersSetAdmin>(feature, None),
+                _ => Capability::no(feature, self.needs_admin_for::<AdminUsersSetAdmin>()),
             },
             Feature::GuestExpiration => match kind {
-                TokenKind::GridOrgAdmin => self.scoped(
-                    feature,
-                    "admin.users.setExpiration",
-                    "admin.users:write",
-                    None,
-                ),
-                _ => Capability::no(
-                    feature,
-                    self.needs_admin("admin.users.setExpiration", "admin.users:write"),
-                ),
+                TokenKind::GridOrgAdmin => {
+                    self.scoped_for::<AdminUsersSetExpiration>(feature, None)
+                }
+                _ => Capability::no(feature, self.needs_admin_for::<AdminUsersSetExpiration>()),
             },
             Feature::InviteRequests => match kind {
-                TokenKind::GridOrgAdmin => self.scoped(
-                    feature,
-                    "admin.inviteRequests.list",
-                    "admin.invites:read",
-                    None,
-                ),
-                _ => Capability::no(
-                    feature,
-                    self.needs_admin("admin.inviteRequests.list", "admin.invites:read"),
-                ),
+                TokenKind::GridOrgAdmin => {
+                    self.scoped_for::<AdminInviteRequestsList>(feature, None)
+                }
+                _ => Capability::no(feature, self.needs_admin_for::<AdminInviteRequestsList>()),
             },
             Feature::Channels => match kind {
-                TokenKind::Legacy => Capability::yes(feature, "conversations.list", None),
-                _ => self.scoped(feature, "conversations.list", "channels:read", None),
+                TokenKind::Legacy => Capability::yes(feature, ConversationsList::NAME, None),
+                _ => self.scoped_for::<ConversationsList>(feature, None),
             },
         }
+    }
+
+    /// [`Self::scoped`] with the method's declared name and (first) scope.
+    fn scoped_for<M: Method>(&self, feature: Feature, note: Option<String>) -> Capability {
+        self.scoped(
+            feature,
+            M::NAME,
+            M::SCOPES.first().copied().unwrap_or(""),
+            note,
+        )
+    }
+
+    /// [`Self::needs_admin`] with the method's declared name and (first) scope.
+    fn needs_admin_for<M: Method>(&self) -> String {
+        self.needs_admin(M::NAME, M::SCOPES.first().copied().unwrap_or(""))
     }
 
     /// Available if the token has `scope` (or its scopes are unknown, with a caveat).
