@@ -4,7 +4,7 @@
 import { test, expect } from "@playwright/test";
 import { ConnectPage, screenshot, simUrl } from "./console.js";
 
-const JOB_KEY = "slack-admin-console.invite-job";
+const JOB_KEY = "slack-admin-console.invite-job"; // one key per owner: JOB_KEY:owner
 
 function csv(n, prefix) {
   const lines = ["email,name,type,channels"];
@@ -225,4 +225,55 @@ test("a send with no answer is abandoned after 30 s and retried as possibly deli
   await expect(count(page, "refused")).toHaveText("0");
   expect(sent.filter((e) => e.endsWith(".01@newhire.example")).length).toBe(2);
   await page.getByRole("button", { name: "Start a new import" }).click();
+});
+
+test("another account in a second tab cannot start a job while one is sending, and the first job is kept", async ({ context }) => {
+  const a = await context.newPage();
+  await connectAndOpenBulk(a);
+  const prefix = unique("keep");
+  await startJob(a, 4, prefix);
+  const b = await context.newPage();
+  const sentByB = [];
+  b.on("request", (r) => r.url().includes("users.admin.invite") && sentByB.push(r.url()));
+  // B opens on A's remembered connection: disconnect there, then connect as another account.
+  await b.goto("./");
+  await b.getByRole("button", { name: "Disconnect" }).click();
+  const c = new ConnectPage(b);
+  await expect(c.heading).toBeVisible();
+  await c.withToken("xoxp-sandbox-legacy");
+  await b.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Invite" }).click();
+  await b.getByRole("tab", { name: "Many (CSV)" }).click();
+  await b.getByLabel("Paste CSV").fill("email\nbaker.keep@harborbakery.example\n");
+  await b.getByRole("button", { name: "Read the rows" }).click();
+  await b.locator("#send-bulk").click();
+  await expect(b.locator("#send-error")).toContainText("Another tab of this browser is sending invitations");
+  await expect(b.getByLabel("Paste CSV")).toHaveValue(/baker.keep/); // nothing lost
+  expect(sentByB).toEqual([]);
+  await expect(state(a)).toContainText(/Sending|Finished/);
+  const keys = await a.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("slack-admin-console.invite-job:")));
+  expect(keys.some((k) => k.includes("W0A1C0002"))).toBe(true);
+  await a.getByRole("button", { name: "Cancel the rest" }).click();
+  await a.getByRole("button", { name: "Start a new import" }).click();
+});
+
+test("without Web Locks, a lease in localStorage still lets only one tab drive", async ({ context }) => {
+  await context.addInitScript(() => {
+    delete Navigator.prototype.locks;
+  });
+  const a = await context.newPage();
+  await connectAndOpenBulk(a);
+  expect(await a.evaluate(() => "locks" in navigator)).toBe(false);
+  await startJob(a, 5, unique("lease"));
+  const b = await context.newPage();
+  const sentByB = [];
+  b.on("request", (r) => r.url().includes("admin.users.invite") && sentByB.push(r.url()));
+  await connectAndOpenBulk(b, { connect: false });
+  await expect(b.getByText("This job is running in another tab")).toBeVisible();
+  await expect(count(b, "invited")).toHaveText("2", { timeout: 15_000 });
+  expect(sentByB).toEqual([]);
+  await a.close();
+  await b.getByRole("button", { name: "Resume" }).click({ timeout: 20_000 });
+  await expect(state(b)).toContainText("Finished", { timeout: 40_000 });
+  await expect(count(b, "invited")).toHaveText("5");
+  await b.getByRole("button", { name: "Start a new import" }).click();
 });

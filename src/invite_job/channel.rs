@@ -31,22 +31,28 @@ impl Command {
     }
 }
 
-/// Sends `command` to the other tabs.
-pub fn send(command: Command) {
+/// Sends `command` about the job of `owner` to the other tabs.
+pub fn send(command: Command, owner: &str) {
     if let Ok(channel) = web_sys::BroadcastChannel::new(NAME) {
-        let _ = channel.post_message(&command.word().into());
+        let _ = channel.post_message(&format!("{}\n{owner}", command.word()).into());
         channel.close();
     }
 }
 
-/// Calls `on_command` for every command another tab sends, for the life of the page.
-pub fn listen(on_command: impl Fn(Command) + 'static) {
+/// Calls `on_command` with every command another tab sends, and whose job it is about, for
+/// the life of the page.
+pub fn listen(on_command: impl Fn(Command, &str) + 'static) {
     let Ok(channel) = web_sys::BroadcastChannel::new(NAME) else {
         return;
     };
     let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        if let Some(c) = e.data().as_string().as_deref().and_then(Command::parse) {
-            on_command(c);
+        let Some(text) = e.data().as_string() else {
+            return;
+        };
+        if let Some((word, owner)) = text.split_once('\n') {
+            if let Some(c) = Command::parse(word) {
+                on_command(c, owner);
+            }
         }
     });
     channel.set_onmessage(Some(handler.as_ref().unchecked_ref()));
@@ -55,15 +61,17 @@ pub fn listen(on_command: impl Fn(Command) + 'static) {
     std::mem::forget(channel);
 }
 
-/// Calls `on_change` whenever another tab changes localStorage's `key`.
-pub fn on_storage_change(key: &'static str, on_change: impl Fn() + 'static) {
+/// Calls `on_change` with the key whenever another tab changes a localStorage key that
+/// starts with `prefix` (`None`: the whole storage was cleared).
+pub fn on_storage_change(prefix: &'static str, on_change: impl Fn(Option<String>) + 'static) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let handler = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
         // A null key means the whole storage was cleared.
-        if e.key().is_none_or(|k| k == key) {
-            on_change();
+        let key = e.key();
+        if key.as_deref().is_none_or(|k| k.starts_with(prefix)) {
+            on_change(key);
         }
     });
     let _ = window.add_event_listener_with_callback("storage", handler.as_ref().unchecked_ref());

@@ -1,7 +1,13 @@
 //! One tab drives the invite job: it holds a Web Lock (`navigator.locks`) for as long as it
 //! drives, so a second tab can neither drive the same job nor write it. The browser releases
 //! the lock when the tab closes or crashes, so another tab can take over at once.
+//!
+//! Where Web Locks are missing (an origin that is neither https nor loopback, an old
+//! browser), a lease in localStorage stands in: the holder renews it every step, and another
+//! tab takes over only once it is a few seconds old.
 
+use crate::browser::now_ms;
+use crate::session::storage::local;
 use js_sys::{Function, Object, Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,16 +16,41 @@ use wasm_bindgen_futures::JsFuture;
 
 /// The lock's name, shared by every tab of this origin.
 const NAME: &str = "slack-admin-console.invite-job";
+/// The lease's localStorage key, without Web Locks.
+const LEASE_KEY: &str = "slack-admin-console.invite-job.lease";
+/// A lease not renewed for this long is free.
+const LEASE_MS: u64 = 5_000;
 
-/// The lock, held until dropped.
+/// The lock (or lease), held until dropped.
 pub struct Held {
-    release: Option<Function>,
+    how: How,
+}
+
+enum How {
+    WebLock(Option<Function>),
+    Lease(String),
+}
+
+impl Held {
+    /// Whether this tab still holds it: always for a Web Lock; a lease is renewed, and is lost
+    /// if another tab took it over (this tab stalled longer than the lease).
+    pub fn still_held(&self) -> bool {
+        match &self.how {
+            How::WebLock(_) => true,
+            How::Lease(tab) => lease::renew(tab),
+        }
+    }
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        if let Some(release) = self.release.take() {
-            let _ = release.call0(&JsValue::NULL);
+        match &mut self.how {
+            How::WebLock(release) => {
+                if let Some(release) = release.take() {
+                    let _ = release.call0(&JsValue::NULL);
+                }
+            }
+            How::Lease(tab) => lease::release(tab),
         }
     }
 }
@@ -31,11 +62,13 @@ fn locks() -> Option<JsValue> {
         .filter(|l| !l.is_undefined() && !l.is_null())
 }
 
-/// Takes the lock if no other tab holds it: `None` when one does. A browser without Web
-/// Locks (they need a secure context: https or loopback) has one writer per tab only.
+/// Takes the lock if no other tab holds it: `None` when one does (or the browser refused).
 pub async fn try_take() -> Option<Held> {
     let Some(locks) = locks() else {
-        return Some(Held { release: None });
+        let tab = lease::tab();
+        return lease::take(&tab).then_some(Held {
+            how: How::Lease(tab),
+        });
     };
     let request: Function = Reflect::get(&locks, &"request".into())
         .ok()?
@@ -47,15 +80,18 @@ pub async fn try_take() -> Option<Held> {
         let slot = Rc::clone(&granted_resolve);
         Promise::new(&mut |resolve, _| *slot.borrow_mut() = Some(resolve))
     };
-    let callback = {
+    let tell = {
         let granted_resolve = Rc::clone(&granted_resolve);
+        move |v: bool| {
+            if let Some(f) = granted_resolve.borrow_mut().take() {
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_bool(v));
+            }
+        }
+    };
+    let callback = {
         let release = Rc::clone(&release);
+        let tell = tell.clone();
         Closure::once_into_js(move |lock: JsValue| -> JsValue {
-            let tell = |v: bool| {
-                if let Some(f) = granted_resolve.borrow_mut().take() {
-                    let _ = f.call1(&JsValue::NULL, &JsValue::from_bool(v));
-                }
-            };
             if lock.is_null() || lock.is_undefined() {
                 tell(false);
                 return JsValue::UNDEFINED;
@@ -68,20 +104,30 @@ pub async fn try_take() -> Option<Held> {
     };
     let options = Object::new();
     Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE).ok()?;
-    let _ = request.call3(&locks, &NAME.into(), &options, &callback);
+    let requested = request
+        .call3(&locks, &NAME.into(), &options, &callback)
+        .ok()?
+        .dyn_into::<Promise>()
+        .ok()?;
+    // A refused request (an opaque origin, a sandboxed frame) must not leave us waiting.
+    let refused = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| tell(false));
+    let _ = requested.catch(&refused);
+    refused.forget();
     let ok = JsFuture::from(granted)
         .await
         .ok()?
         .as_bool()
         .unwrap_or(false);
     let release = release.borrow_mut().take();
-    ok.then_some(Held { release })
+    ok.then_some(Held {
+        how: How::WebLock(release),
+    })
 }
 
 /// Whether some tab (this one included) holds the lock now.
 pub async fn held_anywhere() -> bool {
     let Some(locks) = locks() else {
-        return false;
+        return lease::held();
     };
     let Some(query) = Reflect::get(&locks, &"query".into())
         .ok()
@@ -102,4 +148,60 @@ pub async fn held_anywhere() -> bool {
             .and_then(|n| n.as_string())
             .is_some_and(|n| n == NAME)
     })
+}
+
+/// The lease in localStorage: `tab:expiry_ms`.
+mod lease {
+    use super::{local, now_ms, LEASE_KEY, LEASE_MS};
+
+    thread_local! {
+        static TAB: String = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
+    }
+
+    /// This page's name in the lease.
+    pub fn tab() -> String {
+        TAB.with(Clone::clone)
+    }
+
+    fn holder() -> Option<(String, u64)> {
+        let value = local()?.get_item(LEASE_KEY).ok()??;
+        let (tab, until) = value.split_once(':')?;
+        Some((tab.to_owned(), until.parse().ok()?))
+    }
+
+    fn write(tab: &str) -> bool {
+        local().is_some_and(|s| {
+            s.set_item(LEASE_KEY, &format!("{tab}:{}", now_ms() + LEASE_MS))
+                .is_ok()
+        })
+    }
+
+    /// Takes the lease unless another tab holds a fresh one.
+    pub fn take(tab: &str) -> bool {
+        match holder() {
+            Some((other, until)) if other != tab && until > now_ms() => false,
+            _ => write(tab) && holder().is_some_and(|(t, _)| t == tab),
+        }
+    }
+
+    /// Renews this tab's lease; false when another tab holds it now.
+    pub fn renew(tab: &str) -> bool {
+        match holder() {
+            Some((holder, until)) if holder != tab && until > now_ms() => false,
+            _ => write(tab),
+        }
+    }
+
+    pub fn release(tab: &str) {
+        if holder().is_some_and(|(t, _)| t == tab) {
+            if let Some(s) = local() {
+                let _ = s.remove_item(LEASE_KEY);
+            }
+        }
+    }
+
+    /// Whether any tab holds a fresh lease.
+    pub fn held() -> bool {
+        holder().is_some_and(|(_, until)| until > now_ms())
+    }
 }

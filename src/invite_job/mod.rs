@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use slack_admin_core::connection::{Feature, Identity};
 use slack_admin_core::invite::job::read_answer;
-use slack_admin_core::invite::job::{Job, Step};
+use slack_admin_core::invite::job::{Job, Pacing, Step};
 use slack_admin_core::invite::InviteRoute;
 
 pub use channel::Command;
@@ -103,8 +103,12 @@ pub struct InviteJob {
     saved: RwSignal<Option<SavedJob>>,
     /// The owner this tab shows jobs for (the connection's), `None` when disconnected.
     owner: RwSignal<Option<String>>,
-    /// This tab drives the job now.
+    /// This tab drives the job now (it holds the lock).
     driving: RwSignal<bool>,
+    /// This tab holds the lock: the only state in which it writes the saved job.
+    holding: StoredValue<bool>,
+    /// A drive or a start is under way (taking the lock, or running).
+    busy: StoredValue<bool>,
     /// Another tab of this browser drives it: this one only shows it.
     elsewhere: RwSignal<bool>,
     /// Restored from storage: waits for the admin to confirm before it runs.
@@ -122,27 +126,33 @@ impl InviteJob {
             saved: RwSignal::new(None),
             owner: RwSignal::new(None),
             driving: RwSignal::new(false),
+            holding: StoredValue::new(false),
+            busy: StoredValue::new(false),
             elsewhere: RwSignal::new(false),
             awaiting: RwSignal::new(false),
             save_failed: RwSignal::new(false),
             now_ms: RwSignal::new(now_ms()),
         };
-        // Another tab asks the driver to pause or cancel.
-        channel::listen(move |command| {
-            if this.driving.get_untracked() {
+        // Another tab asks the driver to pause or cancel this owner's job.
+        channel::listen(move |command, owner| {
+            if this.holding.get_value() && this.owner.get_untracked().as_deref() == Some(owner) {
                 this.apply(command);
             }
         });
-        // Another tab saved the job: follow it (a driving tab is the only writer and ignores
-        // this; a removed job disappears here too).
-        channel::on_storage_change(JOB_KEY, move || {
-            if this.driving.get_untracked() {
+        // Another tab saved this owner's job: follow it (the tab holding the lock is the only
+        // writer and ignores this; a removed job disappears here too).
+        channel::on_storage_change(JOB_KEY, move |key| {
+            if this.holding.get_value() {
                 return;
             }
-            let owner = this.owner.get_untracked();
-            let saved = store::load().filter(|s| Some(&s.owner) == owner.as_ref());
+            let Some(owner) = this.owner.get_untracked() else {
+                return;
+            };
+            if key.is_some_and(|k| k != store::key(&owner)) {
+                return;
+            }
             let _ = this.now_ms.try_set(now_ms());
-            let _ = this.saved.try_set(saved);
+            let _ = this.saved.try_set(store::load(&owner));
         });
         this
     }
@@ -179,7 +189,7 @@ impl InviteJob {
         }
         self.forget();
         self.owner.set(Some(owner.clone()));
-        let Some(saved) = store::load().filter(|s| s.owner == owner) else {
+        let Some(saved) = store::load(&owner) else {
             return;
         };
         let unfinished = !saved.job.is_finished();
@@ -240,17 +250,39 @@ impl InviteJob {
         self.save_failed.set(false);
     }
 
-    /// Starts a new job for `connection`.
-    pub fn start(&self, session: Session, connection: &Connection, job: Job) {
-        let saved = SavedJob {
-            owner: owner_of(&connection.identity, connection.sandbox),
-            job,
-        };
-        self.owner.set(Some(saved.owner.clone()));
-        self.save_failed.set(!store::save(&saved));
-        self.saved.set(Some(saved));
-        self.awaiting.set(false);
-        self.drive(session, false);
+    /// Starts a new job for `connection`, once this tab holds the lock; `refused` hears why
+    /// not when another tab of this browser is sending (nothing is saved then, and the
+    /// import stays as it was).
+    pub fn start(
+        &self,
+        session: Session,
+        connection: &Connection,
+        job: Job,
+        refused: impl FnOnce(String) + 'static,
+    ) {
+        if self.busy.get_value() {
+            return;
+        }
+        self.busy.set_value(true);
+        let owner = owner_of(&connection.identity, connection.sandbox);
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            let Some(held) = lock::try_take().await else {
+                this.busy.set_value(false);
+                refused(
+                    "Another tab of this browser is sending invitations. Let it finish (or pause \
+                     it there), then choose Send again: nothing was sent from here."
+                        .into(),
+                );
+                return;
+            };
+            let _ = this.owner.try_set(Some(owner.clone()));
+            let _ = this.saved.try_set(Some(SavedJob { owner, job }));
+            let _ = this.awaiting.try_set(false);
+            this.holding.set_value(true);
+            let _ = this.save_failed.try_set(!this.save());
+            this.drive_with(session, held, false).await;
+        });
     }
 
     /// Pauses: at once when this tab drives; otherwise the driving tab is told, and when no
@@ -265,17 +297,25 @@ impl InviteJob {
     }
 
     fn command(&self, command: Command) {
-        if self.driving.get_untracked() {
+        if self.holding.get_value() {
             self.apply(command);
             return;
         }
-        channel::send(command);
+        let Some(owner) = self.owner.get_untracked() else {
+            return;
+        };
+        channel::send(command, &owner);
+        if self.busy.get_value() {
+            return;
+        }
         let this = *self;
         leptos::task::spawn_local(async move {
             // Nobody drives: write it here, as the one writer for a moment.
             if let Some(_held) = lock::try_take().await {
+                this.holding.set_value(true);
                 this.reload_from_store();
                 this.apply(command);
+                this.holding.set_value(false);
                 let _ = this.awaiting.try_set(false);
                 let _ = this.elsewhere.try_set(false);
             }
@@ -301,18 +341,37 @@ impl InviteJob {
     }
 
     /// Forgets the job, its results too (offered for a finished job, or one this connection
-    /// cannot run).
+    /// cannot run), holding the lock while it does: a job another tab drives is followed
+    /// instead.
     pub fn clear(&self) {
-        store::clear();
-        self.saved.set(None);
-        self.awaiting.set(false);
-        self.elsewhere.set(false);
+        let Some(owner) = self.owner.get_untracked() else {
+            self.saved.set(None);
+            return;
+        };
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            let held = if this.holding.get_value() {
+                None
+            } else {
+                match lock::try_take().await {
+                    Some(h) => Some(h),
+                    None => {
+                        this.follow();
+                        return;
+                    }
+                }
+            };
+            store::clear(&owner);
+            drop(held);
+            let _ = this.saved.try_set(None);
+            let _ = this.awaiting.try_set(false);
+            let _ = this.elsewhere.try_set(false);
+        });
     }
 
     /// Replaces the job in memory with the saved one of the same owner.
     fn reload_from_store(&self) {
-        let owner = self.owner.get_untracked();
-        if let Some(saved) = store::load().filter(|s| Some(&s.owner) == owner.as_ref()) {
+        if let Some(saved) = self.owner.get_untracked().as_deref().and_then(store::load) {
             let _ = self.saved.try_set(Some(saved));
         }
     }
@@ -320,65 +379,89 @@ impl InviteJob {
     /// Drives the job until it is paused, finished, or the connection goes away. `resume`:
     /// the admin asked for it to run (it is checked again and unpaused).
     fn drive(&self, session: Session, resume: bool) {
-        if self.driving.get_untracked() {
+        if self.busy.get_value() {
             return;
         }
-        let Some(connection) = session.connection() else {
-            return;
-        };
-        let owner = owner_of(&connection.identity, connection.sandbox);
-        if self.owner.get_untracked().as_ref() != Some(&owner) {
-            return;
-        }
+        self.busy.set_value(true);
         let this = *self;
-        let transport = connection.transport.clone();
-        this.driving.set(true);
         leptos::task::spawn_local(async move {
             let Some(held) = lock::try_take().await else {
                 // Another tab drives: follow it.
-                let _ = this.driving.try_set(false);
+                this.busy.set_value(false);
                 this.reload_from_store();
                 this.follow();
                 return;
             };
-            // The lock is this tab's: the saved job is the latest (another tab may have
-            // moved it on), with its times made sane for this clock.
-            let now = now_ms();
-            if let Some(mut saved) = store::load().filter(|s| s.owner == owner) {
-                saved.job.clamp_clock(now);
-                let _ = this.saved.try_set(Some(saved));
-            }
-            let _ = this.elsewhere.try_set(false);
-            let _ = this.awaiting.try_set(false);
-            if resume {
-                let problem = this.saved.try_with_untracked(|s| {
-                    s.as_ref()
-                        .and_then(|s| route_problem(s.job.route(), &connection))
-                });
-                if problem.flatten().is_some() {
-                    let _ = this.driving.try_set(false);
-                    return;
-                }
-                let _ = this.saved.try_update(|s| {
-                    if let Some(s) = s {
-                        s.job.recheck(crate::browser::now_s());
-                        s.job.resume();
-                    }
-                });
-            }
-            this.run(session, &transport).await;
-            let _ = this.driving.try_set(false);
-            let _ = this.now_ms.try_set(now_ms());
-            this.save();
-            drop(held);
+            this.holding.set_value(true);
+            this.drive_with(session, held, resume).await;
         });
     }
 
-    async fn run(&self, session: Session, transport: &crate::transport::Transport) {
+    /// Drives with the lock held: the saved job is the latest (another tab may have moved it
+    /// on), its times made sane for this clock and its pace this connection's.
+    async fn drive_with(&self, session: Session, held: lock::Held, resume: bool) {
+        let this = *self;
+        let connection = session.connection();
+        let owner = connection
+            .as_ref()
+            .map(|c| owner_of(&c.identity, c.sandbox));
+        let runnable =
+            connection.filter(|_| owner.is_some() && owner == this.owner.get_untracked());
+        if let Some(connection) = runnable {
+            if let Some(mut saved) = store::load(owner.as_deref().unwrap_or_default()) {
+                saved.job.clamp_clock(now_ms());
+                let _ = this.saved.try_set(Some(saved));
+            }
+            let pacing = this.saved.try_with_untracked(|s| {
+                s.as_ref()
+                    .map(|s| Pacing::scaled(s.job.route(), connection.rate_scale))
+            });
+            let problem = this.saved.try_with_untracked(|s| {
+                s.as_ref()
+                    .and_then(|s| route_problem(s.job.route(), &connection))
+            });
+            let _ = this.elsewhere.try_set(false);
+            let _ = this.awaiting.try_set(false);
+            if problem.flatten().is_none() {
+                let _ = this.saved.try_update(|s| {
+                    if let Some(s) = s {
+                        if let Some(Some(p)) = pacing {
+                            s.job.set_pacing(p);
+                        }
+                        if resume {
+                            s.job.recheck(crate::browser::now_s());
+                            s.job.resume();
+                        }
+                    }
+                });
+                let _ = this.driving.try_set(true);
+                this.run(session, &connection.transport, &held).await;
+            }
+        }
+        let _ = this.driving.try_set(false);
+        let _ = this.now_ms.try_set(now_ms());
+        this.save();
+        this.holding.set_value(false);
+        this.busy.set_value(false);
+        drop(held);
+    }
+
+    async fn run(
+        &self,
+        session: Session,
+        transport: &crate::transport::Transport,
+        held: &lock::Held,
+    ) {
         loop {
             // A disconnect, or a new connection, stops the job: it never sends with a token
             // the admin dropped, nor another account's rows.
             if !session.is_current(transport) {
+                break;
+            }
+            // Without Web Locks the lease is renewed each step; lost, this tab stops writing.
+            if !held.still_held() {
+                self.holding.set_value(false);
+                let _ = self.elsewhere.try_set(true);
                 break;
             }
             let now = now_ms();
@@ -431,6 +514,9 @@ impl InviteJob {
     /// Saves the job; false if the browser refused to store it. Only the driving tab, or a
     /// tab holding the lock for a moment, calls this.
     fn save(&self) -> bool {
+        if !self.holding.get_value() {
+            return false;
+        }
         self.saved
             .try_with_untracked(|s| s.as_ref().map(store::save).unwrap_or(true))
             .unwrap_or(false)
@@ -443,31 +529,47 @@ impl Default for InviteJob {
     }
 }
 
+/// One saved job per owner, so that another account in this browser never overwrites it.
 mod store {
     use super::{SavedJob, JOB_KEY};
     use crate::session::storage::local;
 
+    pub fn key(owner: &str) -> String {
+        format!("{JOB_KEY}:{owner}")
+    }
+
     /// False when the job could not be stored (quota, private mode).
     pub fn save(saved: &SavedJob) -> bool {
         match (local(), serde_json::to_string(saved)) {
-            (Some(store), Ok(json)) => store.set_item(JOB_KEY, &json).is_ok(),
+            (Some(store), Ok(json)) => store.set_item(&key(&saved.owner), &json).is_ok(),
             _ => false,
         }
     }
 
-    pub fn load() -> Option<SavedJob> {
-        let json = local()?.get_item(JOB_KEY).ok()??;
-        serde_json::from_str(&json).ok()
+    /// The saved job of `owner`; one saved before jobs had a key per owner is moved to it.
+    pub fn load(owner: &str) -> Option<SavedJob> {
+        let store = local()?;
+        if let Some(json) = store.get_item(&key(owner)).ok()? {
+            return serde_json::from_str::<SavedJob>(&json)
+                .ok()
+                .filter(|s| s.owner == owner);
+        }
+        let old: SavedJob = serde_json::from_str(&store.get_item(JOB_KEY).ok()??).ok()?;
+        if old.owner != owner {
+            return None;
+        }
+        let _ = store.remove_item(JOB_KEY);
+        save(&old).then_some(old)
     }
 
-    pub fn clear() {
+    pub fn clear(owner: &str) {
         if let Some(store) = local() {
-            let _ = store.remove_item(JOB_KEY);
+            let _ = store.remove_item(&key(owner));
         }
     }
 }
 
-/// The owner of the job saved in this browser, if any.
-pub fn saved_owner() -> Option<String> {
-    store::load().map(|s| s.owner)
+/// Whether this browser holds a saved job of `owner`.
+pub fn has_saved(owner: &str) -> bool {
+    store::load(owner).is_some()
 }

@@ -228,6 +228,9 @@ const ENTRIES: &[Entry] = &[
     e(INVALID_ARGUMENTS,
       "Slack did not accept one of the values sent with this call.",
       "Check the values in the form (IDs, dates, numbers) and try again."),
+    e("missing_argument",
+      "A value this call needs was not sent; with a token installed on the whole org, it is the workspace (team_id).",
+      "Choose the workspace and try again. If it keeps happening, please report it with the code shown."),
 
     // ---- arguments and access (seen from Slack and raised by the sim)
     e("invalid_limit",

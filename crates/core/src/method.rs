@@ -12,7 +12,7 @@ pub enum Tier {
     Three,
     Four,
     /// Slack's "special" limits, stated per method: `auth.test` allows "hundreds of requests
-    /// per minute", far above Tier 4; 600 a minute is assumed.
+    /// per minute", far above Tier 4; the floor of that, 200 a minute, is assumed.
     Special,
 }
 
@@ -24,7 +24,7 @@ impl Tier {
             Tier::Two => 20,
             Tier::Three => 50,
             Tier::Four => 100,
-            Tier::Special => 600,
+            Tier::Special => 200,
         }
     }
 

@@ -932,3 +932,40 @@ mod view_logic {
         assert!(j.rows()[1].is_pending());
     }
 }
+
+#[test]
+fn regression_a_damaged_or_planted_save_is_refused_whole() {
+    let mut j = job(2);
+    send(&mut j, T0);
+    j.record(0, Ok(()), T0);
+    let good = j.to_json();
+    assert!(Job::restore(&good).is_ok());
+    // An outcome that points nowhere would have turned a confirmed row back into one to send.
+    let bad_outcome = good.replace(r#""o":1"#, r#""o":7"#);
+    assert!(Job::restore(&bad_outcome).is_err(), "{bad_outcome}");
+    // Details that point nowhere would have made a guest a full member.
+    let bad_tail = good.replacen(
+        r#""e":"new.person1@northwind.example""#,
+        r#""e":"new.person1@northwind.example","t":9"#,
+        1,
+    );
+    assert!(Job::restore(&bad_tail).is_err(), "{bad_tail}");
+    // A version this console does not know, and a line given twice.
+    assert!(Job::restore(&good.replace(r#"{"v":2"#, r#"{"v":3"#)).is_err());
+    let twice = good.replace(r#""l":2"#, r#""l":1"#);
+    assert!(Job::restore(&twice).is_err(), "{twice}");
+}
+
+#[test]
+fn a_restored_job_is_paced_as_the_connection_allows() {
+    let mut j = job(3);
+    let planted = Pacing {
+        spacing_ms: 1,
+        ..Pacing::for_tier(Tier::Two)
+    };
+    j.set_pacing(planted);
+    j.set_pacing(Pacing::for_tier(Tier::Two));
+    send(&mut j, T0);
+    j.record(0, Ok(()), T0);
+    assert_eq!(j.next(T0 + 1), Step::WaitUntil(T0 + 3000));
+}

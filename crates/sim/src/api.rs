@@ -420,8 +420,8 @@ fn list_team(
                 Err(Refusal::new("team_access_not_granted"))
             }
         }
-        // "team_id: required if org token is used" (users.list, conversations.list).
-        None if call.token.org_wide => Err(Refusal::new("invalid_arguments").with(
+        // "team_id: required if org token is used"; their pages list `missing_argument`.
+        None if call.token.org_wide => Err(Refusal::new("missing_argument").with(
             "response_metadata",
             json!({ "messages": ["[ERROR] missing required field: team_id"] }),
         )),

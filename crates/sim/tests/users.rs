@@ -529,7 +529,7 @@ fn email_needs_users_read_email_and_org_tokens_need_team_id() {
     for method in ["users.list", "conversations.list"] {
         assert_eq!(
             error(&call(&mut s, method, ADMIN, &[])),
-            "invalid_arguments",
+            "missing_argument",
             "{method}"
         );
     }

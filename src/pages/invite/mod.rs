@@ -137,8 +137,7 @@ fn Invite() -> impl IntoView {
     let job = expect_context::<crate::invite_job::InviteJob>();
     let owner = crate::invite_job::owner_of(&identity, sandbox);
     let many = RwSignal::new(
-        crate::invite_job::saved_owner().as_ref() == Some(&owner)
-            || job.saved().with_untracked(Option::is_some),
+        crate::invite_job::has_saved(&owner) || job.saved().with_untracked(Option::is_some),
     );
     view! {
         <h1 class="page-title">"Invite people"</h1>

@@ -531,7 +531,7 @@ struct Data {
 /// (the first saved form is still read): rows in flight then are sent again as possibly
 /// delivered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "saved::AnyForm", into = "saved::Saved")]
+#[serde(try_from = "saved::AnyForm", into = "saved::Saved")]
 pub struct Job(Data);
 
 impl From<Data> for Job {
@@ -628,6 +628,12 @@ impl Job {
 
     pub fn pacing(&self) -> &Pacing {
         &self.0.pacing
+    }
+
+    /// Paces the job as this connection allows, whatever pace was saved with it: a saved job
+    /// is data anyone with access to the browser's storage could have written.
+    pub fn set_pacing(&mut self, pacing: Pacing) {
+        self.0.pacing = pacing;
     }
 
     pub fn rows(&self) -> &[JobRow] {
@@ -1317,56 +1323,72 @@ mod saved {
         }
     }
 
-    impl From<AnyForm> for Job {
-        fn from(form: AnyForm) -> Job {
+    impl TryFrom<AnyForm> for Job {
+        type Error = String;
+
+        /// A saved job is read whole or not at all: a number that points nowhere, a line
+        /// that appears twice or a version this console does not know refuses the save
+        /// (a damaged or planted job must not turn a confirmed row back into one to send).
+        fn try_from(form: AnyForm) -> Result<Job, String> {
             let data = match form {
                 AnyForm::First(data) => data,
                 AnyForm::Compact(s) => {
-                    let rows = s
-                        .rows
-                        .into_iter()
-                        .map(|r| {
-                            // A number that points nowhere (a damaged save) reads as the
-                            // row's defaults or as pending, never as a panic.
-                            let tail = s.tails.get(r.t).cloned().unwrap_or_default();
-                            let state = match (r.o, r.i) {
-                                (0, 0) => RowState::Pending,
-                                (0, attempt) => RowState::InFlight {
-                                    attempt,
-                                    possibly_delivered: r.ip,
-                                },
-                                (o, _) => s
-                                    .outcomes
-                                    .get(o - 1)
-                                    .cloned()
-                                    .map_or(RowState::Pending, |outcome| RowState::Done {
-                                        outcome,
-                                    }),
-                            };
-                            JobRow {
-                                line: r.l,
-                                invitation: Invitation {
-                                    email: r.e,
-                                    real_name: r.n,
-                                    first_name: r.f,
-                                    last_name: r.a,
-                                    member_type: tail.member_type,
-                                    channels: tail.channels,
-                                    expiration_ts: tail.expiration_ts,
-                                    custom_message: tail.custom_message,
-                                    resend: tail.resend,
-                                },
-                                state,
-                                sends: r.s,
-                                failures: r.x,
-                                rate_limited: r.r,
-                                possibly_delivered: r.p,
-                                retry_at_ms: r.w,
-                                last_code: r.c,
-                                note: r.nt.checked_sub(1).and_then(|i| s.notes.get(i).cloned()),
-                            }
-                        })
-                        .collect();
+                    if s.v != SAVED_VERSION {
+                        return Err(format!("saved job version {} is not {SAVED_VERSION}", s.v));
+                    }
+                    let rows =
+                        s.rows
+                            .into_iter()
+                            .map(|r| {
+                                let tail =
+                                    s.tails.get(r.t).cloned().ok_or_else(|| {
+                                        format!("line {}: no details {}", r.l, r.t)
+                                    })?;
+                                let state = match (r.o, r.i) {
+                                    (0, 0) => RowState::Pending,
+                                    (0, attempt) => RowState::InFlight {
+                                        attempt,
+                                        possibly_delivered: r.ip,
+                                    },
+                                    (o, _) => RowState::Done {
+                                        outcome: s.outcomes.get(o - 1).cloned().ok_or_else(
+                                            || format!("line {}: no outcome {o}", r.l),
+                                        )?,
+                                    },
+                                };
+                                let note = match r.nt {
+                                    0 => None,
+                                    n => Some(
+                                        s.notes
+                                            .get(n - 1)
+                                            .cloned()
+                                            .ok_or_else(|| format!("line {}: no note {n}", r.l))?,
+                                    ),
+                                };
+                                Ok(JobRow {
+                                    line: r.l,
+                                    invitation: Invitation {
+                                        email: r.e,
+                                        real_name: r.n,
+                                        first_name: r.f,
+                                        last_name: r.a,
+                                        member_type: tail.member_type,
+                                        channels: tail.channels,
+                                        expiration_ts: tail.expiration_ts,
+                                        custom_message: tail.custom_message,
+                                        resend: tail.resend,
+                                    },
+                                    state,
+                                    sends: r.s,
+                                    failures: r.x,
+                                    rate_limited: r.r,
+                                    possibly_delivered: r.p,
+                                    retry_at_ms: r.w,
+                                    last_code: r.c,
+                                    note,
+                                })
+                            })
+                            .collect::<Result<Vec<_>, String>>()?;
                     Data {
                         version: VERSION,
                         route: s.route,
@@ -1383,7 +1405,11 @@ mod saved {
                     }
                 }
             };
-            Job::from(data)
+            let mut lines = std::collections::HashSet::new();
+            if let Some(r) = data.rows.iter().find(|r| !lines.insert(r.line)) {
+                return Err(format!("line {} appears twice", r.line));
+            }
+            Ok(Job::from(data))
         }
     }
 }

@@ -15,6 +15,10 @@ use std::collections::HashSet;
 /// A sample the admin can start from.
 const EXAMPLE: &str = "email,name,type,channels\nana.lima@example.com,Ana Lima,member,#general\nbo.chen@partner.example,Bo Chen,multi-channel guest,#general #design\n";
 
+/// The most a saved job may take in localStorage (about 5 million characters per origin,
+/// shared with everything else the console keeps).
+const MAX_SAVED_CHARS: usize = 4_000_000;
+
 /// The columns a mapping offers for a route.
 fn mapped_fields(legacy: bool) -> Vec<Field> {
     let mut fields = vec![Field::Email];
@@ -129,6 +133,8 @@ pub fn Importer() -> impl IntoView {
     });
     let counts = Memo::new(move |_| rows.with(|r| summary(r)));
 
+    // Why Send did not start a job, if it did not.
+    let send_error = RwSignal::new(None::<String>);
     let send = move |_| {
         let Some(connection) = session.connection() else {
             return;
@@ -136,7 +142,20 @@ pub fn Importer() -> impl IntoView {
         let route = ctx.route();
         let pacing = Pacing::scaled(&route, connection.rate_scale);
         let new_job = rows.with_untracked(|r| Job::from_preview(r, route, pacing));
-        job.start(session, &connection, new_job);
+        // The job is saved after every step: one that cannot be saved must not start.
+        let size = new_job.to_json().len();
+        if size > MAX_SAVED_CHARS {
+            send_error.set(Some(format!(
+                "These rows would not fit in this browser's storage ({} characters saved; about {} fit), and the job saves its progress after every step. Split the file, or use shorter messages.",
+                csv::thousands(size),
+                csv::thousands(MAX_SAVED_CHARS)
+            )));
+            return;
+        }
+        send_error.set(None);
+        job.start(session, &connection, new_job, move |why| {
+            let _ = send_error.try_set(Some(why));
+        });
     };
     let estimate = move || {
         let valid = counts.get().valid;
@@ -306,6 +325,7 @@ pub fn Importer() -> impl IntoView {
                         </button>
                         <span class="muted">{estimate}</span>
                     </div>
+                    <p id="send-error" class="field-error" role="alert">{move || send_error.get()}</p>
                 </section>
             </Show>
         </div>
