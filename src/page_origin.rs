@@ -36,3 +36,33 @@ pub fn shared_storage() -> Option<String> {
         .unwrap_or_default();
     slack_admin_core::origin::shared_origin(&host, &crate::base_path())
 }
+
+/// Why this page must not be given a token, if it must not: it runs inside another page (which
+/// could read what is typed), or a service worker controls it (the console registers none, so
+/// another site's worker stands between it and the network).
+pub fn token_unsafe() -> Option<String> {
+    let window = web_sys::window()?;
+    let framed = window
+        .top()
+        .ok()
+        .flatten()
+        .is_some_and(|top| !js_sys::Object::is(&top, &window));
+    if framed {
+        return Some(
+            "This page is shown inside another page, which could read what is typed here. Open \
+             the console in its own tab to connect with a token."
+                .into(),
+        );
+    }
+    let controller = js_sys::Reflect::get(&window.navigator(), &"serviceWorker".into())
+        .ok()
+        .filter(|sw| !sw.is_undefined())
+        .and_then(|sw| js_sys::Reflect::get(&sw, &"controller".into()).ok())
+        .is_some_and(|c| !c.is_null() && !c.is_undefined());
+    controller.then(|| {
+        "A service worker the console did not install controls this page (another site on this \
+         address may have put it there), so a token typed here is not safe. Run the console on \
+         an address of its own."
+            .into()
+    })
+}

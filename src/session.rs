@@ -18,6 +18,9 @@ pub const SLACK_API: &str = "https://slack.com/api/";
 /// The rate scale of a "fast" sandbox.
 pub const FAST_SANDBOX: f64 = 50.0;
 
+/// The code shown when a remembered connection fails the checks a typed one passes.
+pub const REMEMBERED_CONNECTION_REFUSED: &str = "remembered_connection_refused";
+
 /// The localStorage key of a remembered connection.
 pub const STORAGE_KEY: &str = "slack-admin-console.connection";
 
@@ -164,17 +167,26 @@ impl Session {
         let Some(settings) = storage::load() else {
             return;
         };
-        // What was stored is checked as if typed: on a shared origin another site could have
-        // written it.
-        if let Settings::Token { base_url, token } = &settings {
-            let checked = slack_admin_core::connection::check_token(token)
-                .and_then(|_| slack_admin_core::connection::check_base_url(base_url))
-                .and_then(|u| crate::page_origin::check_connect(&u).map(|()| u));
-            if checked.is_err() {
-                storage::clear();
-                return;
+        // What was stored is checked as if typed (on a shared origin another site could have
+        // written it), and what is used is what passed the check.
+        let settings = match settings {
+            Settings::Token { base_url, token } => {
+                let checked = slack_admin_core::connection::check_token(&token).and_then(|t| {
+                    slack_admin_core::connection::check_base_url(&base_url)
+                        .and_then(|u| crate::page_origin::check_connect(&u).map(|()| (u, t)))
+                });
+                match checked {
+                    Ok((base_url, token)) => Settings::Token { base_url, token },
+                    Err(_) => {
+                        storage::clear();
+                        self.restore_error
+                            .set(Some(SlackError::api(REMEMBERED_CONNECTION_REFUSED)));
+                        return;
+                    }
+                }
             }
-        }
+            sandbox => sandbox,
+        };
         let session = *self;
         session.status.set(Status::Reconnecting);
         leptos::task::spawn_local(async move {

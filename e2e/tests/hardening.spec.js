@@ -18,7 +18,7 @@ test("the token field is not offered to password managers", async ({ page }) => 
   expect(await masked()).toBe("disc");
   await page.getByRole("button", { name: "Show" }).click();
   expect(await masked()).toBe("none");
-  await expect(page.getByRole("button", { name: "Hide" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByRole("button", { name: "Hide" })).toBeVisible();
 });
 
 test("on a shared origin, remember is off by default and the page says why", async ({ page }) => {
@@ -86,4 +86,18 @@ test("the channel picker says it is loading, not that nothing matches", async ({
   await expect(channels).toHaveAttribute("placeholder", "Type a channel name");
   await channels.fill("gen");
   await expect(page.getByRole("listbox", { name: "Matching channels" }).getByRole("option").first()).toContainText("#general");
+});
+
+test("a page that frames the console gets no token from it", async ({ page }) => {
+  const requests = [];
+  page.on("request", (r) => r.method() === "POST" && requests.push(r.url()));
+  // Another page frames the console.
+  const url = test.info().project.use.baseURL;
+  await page.setContent(`<iframe src="${url}" width="1000" height="800"></iframe>`);
+  const frame = page.frameLocator("iframe");
+  await expect(frame.getByRole("heading", { name: "Connect to Slack" })).toBeVisible();
+  await frame.getByLabel("Slack token").fill("xoxp-sandbox-org-admin");
+  await frame.getByRole("button", { name: "Connect", exact: true }).click();
+  await expect(frame.locator("#token-error")).toContainText("inside another page");
+  expect(requests.filter((u) => u.includes("auth.test"))).toEqual([]);
 });

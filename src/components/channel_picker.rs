@@ -8,16 +8,17 @@ use slack_admin_core::channel_search::{by_id, search};
 use slack_admin_core::methods::conversations::Channel;
 use slack_admin_core::{ChannelId, SlackError};
 
-/// A [`ChannelPicker`] over channels still being listed: "Loading channels…" until the list is
-/// there (and the previous list while another workspace's loads), a plain sentence if it could
-/// not be listed. The page shows Slack's reason once, above the forms.
+/// A [`ChannelPicker`] over channels still being listed: "Loading channels…" until the
+/// chosen workspace's list is there (never the previous workspace's list meanwhile), a plain
+/// sentence if it could not be listed (the page shows Slack's reason once, above the forms).
+/// The picker is built once per state, not per list, so focus and typing survive a reload.
 #[component]
 pub fn ChannelChooser(
     /// The `id` of the text field, for its `<label for>`.
     #[prop(into)]
     input_id: String,
-    /// The channels of the workspace, as `conversations.list` answered.
-    channels: LocalResource<Result<Vec<Channel>, SlackError>>,
+    /// The chosen workspace's channels: `None` while they load.
+    channels: Signal<Option<Result<Vec<Channel>, SlackError>>>,
     /// The chosen channels, in order.
     chosen: RwSignal<Vec<ChannelId>>,
     /// At most this many may be chosen.
@@ -27,38 +28,45 @@ pub fn ChannelChooser(
     #[prop(into, optional)]
     described_by: String,
 ) -> impl IntoView {
-    let loading_id = input_id.clone();
-    view! {
-        <Transition fallback=move || view! {
-            // Labelled like the field, so its <label for> still points somewhere useful.
-            <input id=loading_id.clone() type="text" class="picker-loading" readonly placeholder="Loading channels…" aria-busy="true" />
-        }>
-            <ErrorBoundary fallback=|_| view! {
-                <p class="field-error">"The channels could not be listed (see above), so none can be chosen."</p>
-            }>
-                {
-                    let input_id = input_id.clone();
-                    let described_by = described_by.clone();
-                    move || {
-                        let input_id = input_id.clone();
-                        let described_by = described_by.clone();
-                        channels.get().map(move |listed| {
-                            listed.map(move |all| {
-                                view! {
-                                    <ChannelPicker
-                                        input_id=input_id
-                                        channels=Signal::stored(all)
-                                        chosen=chosen
-                                        max=max
-                                        described_by=described_by
-                                    />
-                                }
-                            })
-                        })
-                    }
-                }
-            </ErrorBoundary>
-        </Transition>
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Loading,
+        Failed,
+        Ready,
+    }
+    let state = Memo::new(
+        move |_| match channels.with(|c| c.as_ref().map(Result::is_ok)) {
+            None => State::Loading,
+            Some(false) => State::Failed,
+            Some(true) => State::Ready,
+        },
+    );
+    let list = Signal::derive(move || {
+        channels.with(|c| {
+            c.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .cloned()
+                .unwrap_or_default()
+        })
+    });
+    move || {
+        let input_id = input_id.clone();
+        let described_by = described_by.clone();
+        match state.get() {
+            State::Loading => view! {
+                // Labelled like the field, so its <label for> still points somewhere useful.
+                <input id=input_id type="text" class="picker-loading" readonly placeholder="Loading channels…" aria-busy="true" aria-describedby=described_by />
+            }
+            .into_any(),
+            State::Failed => view! {
+                <input id=input_id type="text" class="picker-loading" readonly disabled placeholder="The channels could not be listed (see above)" aria-describedby=described_by />
+            }
+            .into_any(),
+            State::Ready => view! {
+                <ChannelPicker input_id=input_id channels=list chosen=chosen max=max described_by=described_by />
+            }
+            .into_any(),
+        }
     }
 }
 

@@ -87,6 +87,11 @@ fn ConnectForms() -> impl IntoView {
     let connect_token = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         way.set(Way::Token);
+        // Refused before anything else: a framed or hijacked page never takes a token.
+        if let Some(why) = crate::page_origin::token_unsafe() {
+            token_error.set(Some(why));
+            return;
+        }
         let t = check_token(&token.get_untracked());
         // Refused here, with the true reason, rather than blocked by the browser as a
         // mysterious network failure.
@@ -180,7 +185,6 @@ fn ConnectForms() -> impl IntoView {
                             type="button"
                             class="button secondary reveal"
                             aria-controls="token"
-                            aria-pressed=move || reveal.get().to_string()
                             on:click=move |_| reveal.update(|r| *r = !*r)
                         >
                             {move || if reveal.get() { "Hide" } else { "Show" }}
@@ -221,8 +225,9 @@ fn ConnectForms() -> impl IntoView {
                         <p id="remember-shared" class="notice" class:warning=move || remember.get()>
                             <strong>"Best left off here. "</strong>
                             {why}
-                            " Run the console on an address of its own (a custom domain, or the "
-                            "console's proxy) before remembering a token."
+                            " Such a site could also script this page while it is open, so use a real token here "
+                            "only if you trust every site at this address; better, run the console on an "
+                            "address of its own (a custom domain)."
                         </p>
                     })}
                     <button

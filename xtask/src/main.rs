@@ -64,8 +64,8 @@ fn serve(args: &[String]) -> Result<(), String> {
     match children.wait_for("trunk") {
         Ok(s) if s.success() => Ok(()),
         Ok(s) => Err(format!("trunk serve ended with {s}")),
-        // Stopped on purpose: trunk and slack-sim are stopped too.
-        Err(why) if why.starts_with("stopped by signal") => Ok(()),
+        // Stopped by a signal: trunk and slack-sim are stopped too, and the exit status says
+        // it did not end on its own (so `serve && next` does not go on).
         Err(why) => Err(why),
     }
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The signals that stop `serve`.
-const STOP_SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+const STOP_SIGNALS: [i32; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
 
 /// How long a child has to stop after SIGTERM before it is killed.
 const GRACE: Duration = Duration::from_secs(5);
@@ -78,7 +78,8 @@ impl Supervisor {
         outcome
     }
 
-    /// SIGTERM to every child's group, then SIGKILL to what is left after [`GRACE`].
+    /// SIGTERM to every child's group, then SIGKILL to what is left after [`GRACE`]. Each
+    /// child is reaped once; a second call finds nothing to stop.
     fn stop_all(&mut self) {
         for (_, child) in &self.children {
             signal_group(child.id(), libc::SIGTERM);
@@ -96,6 +97,14 @@ impl Supervisor {
             signal_group(child.id(), libc::SIGKILL);
             let _ = child.wait();
         }
+        self.children.clear();
+    }
+}
+
+/// Whatever ends `serve` (an error starting trunk, a panic), the children stop with it.
+impl Drop for Supervisor {
+    fn drop(&mut self) {
+        self.stop_all();
     }
 }
 

@@ -30,8 +30,9 @@ pub fn InvitePage() -> impl IntoView {
 pub struct InviteContext {
     /// `Some(team)` on a Grid org (the chosen workspace), `None` with a legacy token.
     team: RwSignal<Option<TeamId>>,
-    /// The workspace's channels, every page of `conversations.list`, while loading `None`.
-    pub loaded: LocalResource<Result<Vec<Channel>, SlackError>>,
+    /// The chosen workspace's channels (every page of `conversations.list`): `None` while
+    /// they load, also while a previous workspace's list is still at hand.
+    pub listed: Signal<Option<Result<Vec<Channel>, SlackError>>>,
     pub channels: Signal<Vec<Channel>>,
     pub channels_error: Signal<Option<SlackError>>,
     /// The channels chosen in the one-person form.
@@ -50,6 +51,11 @@ impl InviteContext {
 
     pub fn team(&self) -> Signal<Option<TeamId>> {
         self.team.into()
+    }
+
+    /// Whether the chosen workspace's channels are listed (nothing may be sent before).
+    pub fn channels_ready(&self) -> bool {
+        self.listed.with(Option::is_some)
     }
 
     /// Invitations go to `team` from now on; channels chosen in the other one are dropped.
@@ -110,16 +116,36 @@ fn Invite() -> impl IntoView {
         .map(|(id, _)| id.clone());
     let team = RwSignal::new(if admin { first } else { None });
 
+    // The list carries the workspace it is of: while another workspace's loads, the old
+    // list is not offered (its channels would be sent to the new workspace).
     let loaded = LocalResource::new(move || {
         let transport = transport.clone();
         let team = team.get();
-        async move { session.channels_of(&transport, team).await }
+        async move {
+            let channels = session.channels_of(&transport, team.clone()).await;
+            (team, channels)
+        }
     });
-    let channels = Signal::derive(move || loaded.get().and_then(|r| r.ok()).unwrap_or_default());
-    let channels_error = Signal::derive(move || loaded.get().and_then(|r| r.err()));
+    let listed = Memo::new(move |_| {
+        let want = team.get();
+        loaded
+            .get()
+            .filter(|(of, _)| *of == want)
+            .map(|(_, channels)| channels)
+    });
+    let listed: Signal<Option<Result<Vec<Channel>, SlackError>>> = listed.into();
+    let channels = Signal::derive(move || {
+        listed.with(|l| {
+            l.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .cloned()
+                .unwrap_or_default()
+        })
+    });
+    let channels_error = Signal::derive(move || listed.with(|l| l.clone().and_then(|r| r.err())));
     let context = InviteContext {
         team,
-        loaded,
+        listed,
         channels,
         channels_error,
         single_channels: RwSignal::new(Vec::new()),

@@ -112,6 +112,14 @@ pub fn SingleInvite() -> impl IntoView {
         resend: resend.get_untracked(),
     };
     let submit = move || {
+        // Channels are chosen from the workspace's list: not before it is there.
+        if !ctx.channels_ready() {
+            problems.set(vec![Problem::new(
+                Field::Channels,
+                "The channels of this workspace are still loading: send again in a moment.",
+            )]);
+            return;
+        }
         let inv = invitation();
         let route = ctx.route();
         match check(&inv, &route, now_s()) {
@@ -213,7 +221,7 @@ pub fn SingleInvite() -> impl IntoView {
                     </label>
                     <ChannelChooser
                         input_id="invite-channels"
-                        channels=ctx.loaded
+                        channels=ctx.listed
                         chosen=channels
                         max=Signal::derive(move || (member_type.get() == MemberType::SingleChannelGuest).then_some(1))
                         described_by="invite-channels-help invite-channels-error"

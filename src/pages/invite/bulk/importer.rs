@@ -284,7 +284,7 @@ pub fn Importer() -> impl IntoView {
                             <label for="default-channels">"Channels"</label>
                             <ChannelChooser
                                 input_id="default-channels"
-                                channels=ctx.loaded
+                                channels=ctx.listed
                                 chosen=default_channels
                                 max=Signal::derive(|| None)
                             />
@@ -318,7 +318,8 @@ pub fn Importer() -> impl IntoView {
                             id="send-bulk"
                             type="button"
                             class="button primary"
-                            disabled=move || counts.get().valid == 0
+                            // Not before the workspace's channels are listed: rows name them.
+                            disabled=move || counts.get().valid == 0 || !ctx.channels_ready()
                             on:click=send
                         >
                             {move || format!("Send {} invitations", counts.get().valid)}
