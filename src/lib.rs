@@ -7,6 +7,7 @@ pub mod components;
 pub mod invite_job;
 pub mod page_origin;
 pub mod pages;
+pub mod sandbox;
 pub mod session;
 pub mod transport;
 

@@ -1,6 +1,7 @@
 //! The connection: who is connected, how, and remembering it only when asked.
 
-use crate::transport::{Retry, Transport, Waiting};
+use crate::sandbox::Stage;
+use crate::transport::{Retry, Transport};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use slack_admin_core::connection::{Identity, Scopes};
@@ -9,7 +10,6 @@ use slack_admin_core::methods::auth::AuthTest;
 use slack_admin_core::methods::conversations::{Channel, ConversationsList};
 use slack_admin_core::methods::team::{Team, TeamInfo};
 use slack_admin_core::{Method, SlackError, TeamId};
-use slack_sim::SimConfig;
 use std::collections::HashMap;
 
 /// Slack's own API; the default base URL in token mode.
@@ -41,21 +41,6 @@ pub enum Settings {
 }
 
 impl Settings {
-    /// The transport these settings connect with; it shows rate-limit waits on `waiting`.
-    pub fn transport(&self, waiting: Waiting) -> Transport {
-        match self {
-            Settings::Sandbox { token, .. } => Transport::sandbox_with(
-                token,
-                SimConfig {
-                    rate_scale: self.rate_scale(),
-                    ..SimConfig::default()
-                },
-                waiting,
-            ),
-            Settings::Token { base_url, token } => Transport::direct(base_url, token, waiting),
-        }
-    }
-
     /// How many times Slack's allowances the connection has: 1 except in a fast sandbox.
     pub fn rate_scale(&self) -> f64 {
         match self {
@@ -99,6 +84,8 @@ pub struct Session {
     restore_error: RwSignal<Option<SlackError>>,
     /// Channels by workspace, fetched once per connection (`conversations.list`, all pages).
     channels: RwSignal<HashMap<TeamId, Vec<Channel>>>,
+    /// Where the tab's sandbox org stands (its worker loads when first opened).
+    sandbox: RwSignal<Stage>,
 }
 
 impl Session {
@@ -108,7 +95,13 @@ impl Session {
             waiting: RwSignal::new(None),
             restore_error: RwSignal::new(None),
             channels: RwSignal::new(HashMap::new()),
+            sandbox: RwSignal::new(Stage::Idle),
         }
+    }
+
+    /// Where the tab's sandbox org stands: loading, ready, or why it failed.
+    pub fn sandbox_stage(&self) -> ReadSignal<Stage> {
+        self.sandbox.read_only()
     }
 
     /// Where the app stands.
@@ -146,7 +139,7 @@ impl Session {
 
     /// Connects; on success remembers the settings if asked, else forgets any saved ones.
     pub async fn connect(&self, settings: Settings, remember: bool) -> Result<(), SlackError> {
-        let transport = settings.transport(Some(self.waiting));
+        let transport = self.transport(&settings).await?;
         let identity = identify(&transport).await?;
         if remember {
             storage::save(&settings);
@@ -160,6 +153,21 @@ impl Session {
             rate_scale: settings.rate_scale(),
         })));
         Ok(())
+    }
+
+    /// The transport `settings` connect with; rate-limit waits show on the banner. The
+    /// sandbox's worker is started (or reused) and given the chosen rate limits.
+    async fn transport(&self, settings: &Settings) -> Result<Transport, SlackError> {
+        let waiting = Some(self.waiting);
+        Ok(match settings {
+            Settings::Sandbox { token, .. } => {
+                let stage = self.sandbox;
+                let worker = crate::sandbox::open(move |s| stage.set(s)).await?;
+                crate::transport::configure_sandbox(&*worker, settings.rate_scale()).await?;
+                Transport::sandbox(worker, token, waiting)
+            }
+            Settings::Token { base_url, token } => Transport::direct(base_url, token, waiting),
+        })
     }
 
     /// Restores a remembered connection, if there is one.

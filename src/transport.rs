@@ -5,15 +5,16 @@
 //! shown on the indicator the transport was built with.
 //!
 //! Two implementations: `Direct` (fetch to a Slack API base URL, token in the form body, no
-//! custom headers, so the browser sends no CORS preflight) and `Sandbox` (the simulated org
-//! from `slack-sim`, running in this page). Pages never build URLs or parse JSON.
+//! custom headers, so the browser sends no CORS preflight) and `Sandbox` (the simulated org in
+//! its Web Worker, see [`crate::sandbox`]), which both carry the same HTTP request and bring
+//! back the same HTTP answer. Pages never build URLs or parse JSON.
 
+use crate::sandbox::{self, Backend};
 use leptos::prelude::*;
 use slack_admin_core::methods::Ack;
 use slack_admin_core::pagination::{Pages, Paginated};
+use slack_admin_core::sandbox::protocol::{FromWorker, ToWorker};
 use slack_admin_core::{decode, decode_envelope, Form, HttpResponse, Method, SlackError};
-use slack_sim::{Reply, Request, Sim, SimConfig};
-use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -51,9 +52,9 @@ pub enum Retry {
     Never,
 }
 
-/// The simulated org, in this page.
+/// The simulated org, in its worker.
 pub struct Sandbox {
-    sim: RefCell<Sim>,
+    backend: Rc<dyn Backend>,
     token: String,
     waiting: Waiting,
 }
@@ -78,15 +79,11 @@ impl Transport {
         }))
     }
 
-    /// A fresh sandbox org, signed in with one of the fixture tokens.
-    pub fn sandbox(token: &str) -> Self {
-        Self::sandbox_with(token, SimConfig::default(), None)
-    }
-
-    /// A sandbox org with a chosen size, rate scale or faults (for tests and demos).
-    pub fn sandbox_with(token: &str, config: SimConfig, waiting: Waiting) -> Self {
+    /// The sandbox org behind `backend` (the tab's worker), signed in with one of its fake
+    /// tokens; rate-limit waits show on `waiting`.
+    pub fn sandbox(backend: Rc<dyn Backend>, token: &str, waiting: Waiting) -> Self {
         Transport::Sandbox(Rc::new(Sandbox {
-            sim: RefCell::new(Sim::new(config)),
+            backend,
             token: token.to_owned(),
             waiting,
         }))
@@ -264,30 +261,53 @@ impl Sandbox {
     async fn send(&self, method: &str, form: &Form) -> Result<HttpResponse, SlackError> {
         let mut form = form.clone();
         form.push("token", self.token.clone());
-        let request = Request {
+        let call = ToWorker::Call {
+            id: sandbox::next_id(),
             method: "POST".into(),
             path: format!("/api/{method}"),
             headers: vec![(
                 "content-type".into(),
                 "application/x-www-form-urlencoded".into(),
             )],
-            body: form.encode().into_bytes(),
+            body: form.encode(),
         };
-        let reply = self
-            .sim
-            .borrow_mut()
-            .handle(&request, js_sys::Date::now() as u64);
-        match reply {
-            Reply::Answer { response, delay_ms } => {
-                if delay_ms > 0 {
-                    gloo_timers::future::TimeoutFuture::new(delay_ms.min(60_000) as u32).await;
-                }
-                Ok(response)
-            }
-            Reply::Drop => Err(SlackError::Http {
-                status: 0,
-                message: "the sandbox dropped the connection".into(),
-            }),
+        answer_of(self.backend.exchange(call).await)
+    }
+}
+
+/// Makes the sandbox org's allowances `rate_scale` times Slack's (the faster sandbox).
+pub async fn configure_sandbox(backend: &dyn Backend, rate_scale: f64) -> Result<(), SlackError> {
+    let id = sandbox::next_id();
+    match backend
+        .exchange(ToWorker::Configure { id, rate_scale })
+        .await
+    {
+        FromWorker::Configured { .. } => Ok(()),
+        other => answer_of(other).map(|_| ()),
+    }
+}
+
+/// The HTTP answer in a worker's message, or why there is none.
+fn answer_of(message: FromWorker) -> Result<HttpResponse, SlackError> {
+    let network = |message: String| SlackError::Http { status: 0, message };
+    match message {
+        FromWorker::Answer {
+            status,
+            headers,
+            body,
+            ..
+        } => Ok(HttpResponse {
+            status,
+            headers,
+            body: body.into_bytes(),
+        }),
+        FromWorker::Dropped { .. } => Err(network("the sandbox dropped the connection".into())),
+        FromWorker::Failed { reason } => Err(sandbox::unavailable(&reason)),
+        FromWorker::Unreadable { reason, .. } => Err(network(format!(
+            "the sandbox could not read the call: {reason}"
+        ))),
+        FromWorker::Ready { .. } | FromWorker::Configured { .. } => {
+            Err(network("the sandbox answered out of turn".into()))
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The connect page: the sandbox or a pasted token.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::sandbox::Stage;
 use crate::session::{Session, Settings, Status, SLACK_API};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -27,9 +28,26 @@ pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
         Status::Connected(_) => children().into_any(),
         Status::Reconnecting => view! {
             <p class="muted" role="status">"Reconnecting with the remembered token…"</p>
+            <SandboxLoading />
         }
         .into_any(),
         Status::Disconnected => view! { <ConnectForms /> }.into_any(),
+    }
+}
+
+/// While the sandbox org's worker downloads and starts: a progress bar and what is happening.
+#[component]
+fn SandboxLoading() -> impl IntoView {
+    let session = expect_context::<Session>();
+    move || {
+        (session.sandbox_stage().get() == Stage::Loading).then(|| {
+            view! {
+                <div class="loading-note" role="status">
+                    <progress aria-label="Loading the sandbox org"></progress>
+                    <p>"Downloading the simulated org (once per tab)…"</p>
+                </div>
+            }
+        })
     }
 }
 
@@ -116,8 +134,9 @@ fn ConnectForms() -> impl IntoView {
             <section class="card" aria-labelledby="sandbox-heading">
                 <h2 id="sandbox-heading">"Try the sandbox"</h2>
                 <p>
-                    "A simulated Enterprise Grid org runs inside this page: hundreds of members, "
-                    "channels and invite requests. Nothing leaves your browser."
+                    "A simulated Enterprise Grid org runs inside this browser tab: hundreds of members, "
+                    "channels and invite requests. It is downloaded when you open it; nothing leaves "
+                    "your browser."
                 </p>
                 <form on:submit=open_sandbox>
                     <label for="sandbox-who">"Sign in as"</label>
@@ -148,6 +167,7 @@ fn ConnectForms() -> impl IntoView {
                         {move || if pending.get() && way.get() == Way::Sandbox { "Opening…" } else { "Open the sandbox" }}
                     </button>
                 </form>
+                <SandboxLoading />
                 {move || failure(Way::Sandbox).map(|e| view! { <ErrorPanel error=e /> })}
             </section>
 

@@ -29,3 +29,121 @@ pub const TOKENS: &[(&str, &str)] = &[
         "Northwind Helper, a bot in Northwind HQ",
     ),
 ];
+
+/// What the page and the sandbox worker (`crates/sandbox-worker`) say to each other, as JSON
+/// text: a call is the HTTP request the `slack-sim` server would get (method, path, headers,
+/// form body), and its answer the HTTP response (status, headers, body), so the sandbox, a
+/// local `slack-sim` and Slack itself decode through one path.
+pub mod protocol {
+    use serde::{Deserialize, Serialize};
+
+    /// Bumped when a message changes shape: a page and a worker of different builds (a cached
+    /// worker after a deploy) notice instead of misreading each other.
+    pub const VERSION: u32 = 1;
+
+    /// From the page to the worker.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    pub enum ToWorker {
+        /// Slack's allowances times `rate_scale` from now on (the faster sandbox); answered
+        /// with [`FromWorker::Configured`].
+        Configure { id: u64, rate_scale: f64 },
+        /// One HTTP request to the simulated Slack.
+        Call {
+            id: u64,
+            method: String,
+            path: String,
+            headers: Vec<(String, String)>,
+            body: String,
+        },
+    }
+
+    /// From the worker to the page.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    pub enum FromWorker {
+        /// The org is built and the worker listens; sent once, first.
+        Ready {
+            version: u32,
+        },
+        /// The worker could not start (its wasm failed to load).
+        Failed {
+            reason: String,
+        },
+        Configured {
+            id: u64,
+        },
+        /// The answer to [`ToWorker::Call`] `id`, already delayed as the sim asked.
+        Answer {
+            id: u64,
+            status: u16,
+            headers: Vec<(String, String)>,
+            body: String,
+        },
+        /// The sim dropped the connection without an answer.
+        Dropped {
+            id: u64,
+        },
+        /// A message the worker could not read.
+        Unreadable {
+            id: Option<u64>,
+            reason: String,
+        },
+    }
+
+    impl ToWorker {
+        pub fn id(&self) -> u64 {
+            match self {
+                ToWorker::Configure { id, .. } | ToWorker::Call { id, .. } => *id,
+            }
+        }
+    }
+
+    /// JSON text of a message (messages always encode).
+    pub fn encode<T: Serialize>(message: &T) -> String {
+        serde_json::to_string(message).expect("protocol messages always encode")
+    }
+
+    /// A message read from JSON text.
+    pub fn decode<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn messages_round_trip_as_json_text() {
+            let call = ToWorker::Call {
+                id: 7,
+                method: "POST".into(),
+                path: "/api/auth.test".into(),
+                headers: vec![(
+                    "content-type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                )],
+                body: "token=xoxp-sandbox-org-admin".into(),
+            };
+            let text = encode(&call);
+            assert!(text.contains(r#""kind":"call""#), "{text}");
+            assert_eq!(decode::<ToWorker>(&text).unwrap(), call);
+            let answer = FromWorker::Answer {
+                id: 7,
+                status: 429,
+                headers: vec![("retry-after".into(), "3".into())],
+                body: r#"{"ok":false,"error":"ratelimited"}"#.into(),
+            };
+            assert_eq!(decode::<FromWorker>(&encode(&answer)).unwrap(), answer);
+            let ready = decode::<FromWorker>(r#"{"kind":"ready","version":1}"#).unwrap();
+            assert_eq!(ready, FromWorker::Ready { version: VERSION });
+        }
+
+        #[test]
+        fn a_foreign_message_is_an_error_not_a_panic() {
+            assert!(decode::<ToWorker>("{\"kind\":\"format_disk\"}").is_err());
+            assert!(decode::<FromWorker>("not json").is_err());
+            assert!(decode::<ToWorker>("{\"kind\":\"call\",\"id\":1}").is_err());
+        }
+    }
+}

@@ -27,6 +27,7 @@ pub mod scim;
 #[cfg(all(feature = "server", not(target_arch = "wasm32")))]
 pub mod server;
 pub mod state;
+pub mod worker;
 
 pub use faults::Faults;
 use faults::{Fault, FaultInjector};
@@ -147,6 +148,12 @@ impl Sim {
     /// The fixture's tokens and who they are (fake sandbox tokens, safe to print).
     pub fn tokens() -> &'static [(&'static str, &'static str)] {
         auth::TOKEN_LIST
+    }
+
+    /// Slack's allowances times `scale` from now on (calls already counted stay counted).
+    pub fn set_rate_scale(&mut self, scale: f64) {
+        self.rate.set_scale(scale);
+        self.config.rate_scale = self.rate.scale();
     }
 
     pub fn config(&self) -> &SimConfig {

@@ -21,13 +21,27 @@ struct Bucket {
 impl RateLimiter {
     pub fn new(scale: f64) -> Self {
         Self {
-            scale: if scale.is_nan() || scale <= 0.0 {
-                1.0
-            } else {
-                scale
-            },
+            scale: Self::valid(scale),
             buckets: HashMap::new(),
         }
+    }
+
+    /// A usable scale: anything not positive and finite-or-infinite reads as 1.
+    fn valid(scale: f64) -> f64 {
+        if scale.is_nan() || scale <= 0.0 {
+            1.0
+        } else {
+            scale
+        }
+    }
+
+    /// Changes the allowance from now on.
+    pub fn set_scale(&mut self, scale: f64) {
+        self.scale = Self::valid(scale);
+    }
+
+    pub fn scale(&self) -> f64 {
+        self.scale
     }
 
     /// The calls a minute this limiter allows for an allowance of `per_minute`.
