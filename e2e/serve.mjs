@@ -1,5 +1,7 @@
 // A static server that behaves like GitHub Pages for the built app: files under BASE_PATH,
 // and 404.html (the app itself) for any other path, so deep links and reloads work.
+// With LOG_REQUESTS=1 it prints `served <file>` for every file it answers with (the size
+// benchmark counts what a browser really fetches).
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
@@ -36,6 +38,7 @@ createServer(async (req, res) => {
     body = await file(path);
   }
   if (body) {
+    if (process.env.LOG_REQUESTS) console.log(`served ${path.slice(dist.length).replace(/^[/\\]+/, "")}`);
     res.writeHead(200, { "content-type": types[extname(path)] || "application/octet-stream", "cache-control": "no-store" });
   } else {
     body = (await file(join(dist, "404.html"))) || (await file(join(dist, "index.html")));

@@ -1,9 +1,12 @@
-//! The Slack Admin Console: a Leptos single-page app.
-//!
-//! `main.rs` only mounts [`App`]; everything is exported here so browser tests can mount it.
+//! The Slack Admin Console: a Leptos single-page app in two wasm modules (see
+//! [`console_module`]): `main.rs` mounts the [`entrance::Entrance`] (the first load: the
+//! connect page), `bin/console.rs` the whole [`App`] once connected. Everything is exported
+//! here so browser tests can mount it.
 
 pub mod browser;
 pub mod components;
+pub mod console_module;
+pub mod entrance;
 pub mod invite_job;
 pub mod page_origin;
 pub mod pages;
@@ -42,15 +45,29 @@ pub fn href(path: &str) -> String {
     format!("{}{path}", base_path())
 }
 
+/// The whole console. Given a `handover`, it starts with the entrance's connection; without
+/// one (tests), it restores a remembered connection itself.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl IntoView {
     let session = Session::new();
     provide_context(session);
-    provide_context(invite_job::InviteJob::new());
-    session.restore();
+    let job = invite_job::InviteJob::new();
+    provide_context(job);
+    match handover {
+        Some(h) => {
+            if let Err(e) = session.adopt(h) {
+                session.fail_restore(e);
+            }
+        }
+        None => session.restore(),
+    }
+    // What the next connection must not see goes with this one (the saved job stays in
+    // storage for its owner).
+    let forget = move |()| job.forget();
     view! {
         <Router base=base_path()>
-            <Shell>
+            <Shell on_disconnect=forget>
+                // The entrance (entrance.rs) knows these paths too.
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=ConnectPage />
                     <Route path=path!("/overview") view=OverviewPage />

@@ -1,4 +1,6 @@
+//! The entrance module: the first load (the connect page). See `console_module`.
+
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(slack_admin_console::App);
+    slack_admin_console::entrance::mount();
 }

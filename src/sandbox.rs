@@ -147,8 +147,42 @@ impl Shared {
 
 impl Worker {
     fn start() -> Rc<Worker> {
+        let worker =
+            web_sys::Worker::new(&format!("{LOADER}{}", crate::console_module::build_query()))
+                .map_err(|e| {
+                    e.dyn_ref::<js_sys::Error>()
+                        .map(|e| String::from(e.message()))
+                        .unwrap_or_else(|| "the browser refused to start a worker".into())
+                });
+        Self::wrap(worker, false)
+    }
+
+    /// The worker another module of this page started (the entrance hands it to the console
+    /// module, so the tab keeps one org).
+    pub fn adopt(worker: web_sys::Worker) -> Rc<Worker> {
+        let adopted = Self::wrap(Ok(worker), true);
+        WORKER.with(|w| *w.borrow_mut() = Some(Rc::clone(&adopted)));
+        adopted
+    }
+
+    /// The tab's worker, if it started and still answers.
+    pub fn current() -> Option<Rc<Worker>> {
+        WORKER.with(|w| {
+            w.borrow()
+                .as_ref()
+                .filter(|w| w.ready.get() && w.failure().is_none())
+                .cloned()
+        })
+    }
+
+    /// The browser's worker object, to hand to another module of the page.
+    pub fn js(&self) -> Option<web_sys::Worker> {
+        self.worker.clone()
+    }
+
+    fn wrap(worker: Result<web_sys::Worker, String>, started_already: bool) -> Rc<Worker> {
         let shared = Rc::new(RefCell::new(Shared::default()));
-        let ready = Rc::new(Cell::new(false));
+        let ready = Rc::new(Cell::new(started_already));
         let started = {
             let shared = Rc::clone(&shared);
             Promise::new(&mut |resolve, reject| shared.borrow_mut().start = Some((resolve, reject)))
@@ -207,18 +241,19 @@ impl Worker {
                 });
             })
         };
-        let worker = match web_sys::Worker::new(LOADER) {
+        let worker = match worker {
             Ok(w) => Some(w),
-            Err(e) => {
-                let why = e
-                    .dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .unwrap_or_else(|| "the browser refused to start a worker".into());
+            Err(why) => {
                 shared.borrow_mut().fail(why);
                 None
             }
         };
-        let timeout = worker.as_ref().map(|_| {
+        if started_already {
+            if let Some((resolve, _)) = shared.borrow_mut().start.take() {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        }
+        let timeout = worker.as_ref().filter(|_| !started_already).map(|_| {
             let shared = Rc::clone(&shared);
             gloo_timers::callback::Timeout::new(START_TIMEOUT_MS as u32, move || {
                 let mut shared = shared.borrow_mut();

@@ -64,6 +64,22 @@ pub struct Connection {
     pub rate_scale: f64,
 }
 
+impl Connection {
+    /// The settings this connection was made with (the token included: never log them).
+    pub fn settings(&self) -> Settings {
+        match &self.transport {
+            Transport::Direct(d) => Settings::Token {
+                base_url: d.base_url.clone(),
+                token: self.transport.token().to_owned(),
+            },
+            Transport::Sandbox(_) => Settings::Sandbox {
+                token: self.transport.token().to_owned(),
+                fast: self.rate_scale > 1.0,
+            },
+        }
+    }
+}
+
 /// Where the app stands.
 #[derive(Clone)]
 pub enum Status {
@@ -170,6 +186,30 @@ impl Session {
         })
     }
 
+    /// Takes over the connection the entrance module made (see `console_module`): connected
+    /// at once, without asking Slack again. The sandbox's worker must have been adopted.
+    pub fn adopt(&self, handover: crate::console_module::Handover) -> Result<(), SlackError> {
+        let settings = handover.settings;
+        let waiting = Some(self.waiting);
+        let transport = match &settings {
+            Settings::Sandbox { token, .. } => {
+                let worker = crate::sandbox::Worker::current().ok_or_else(|| {
+                    crate::sandbox::unavailable("the page lost the sandbox's worker")
+                })?;
+                self.sandbox.set(Stage::Ready);
+                Transport::sandbox(worker, token, waiting)
+            }
+            Settings::Token { base_url, token } => Transport::direct(base_url, token, waiting),
+        };
+        self.status.set(Status::Connected(Box::new(Connection {
+            transport,
+            identity: handover.identity,
+            sandbox: settings.is_sandbox(),
+            rate_scale: settings.rate_scale(),
+        })));
+        Ok(())
+    }
+
     /// Restores a remembered connection, if there is one.
     pub fn restore(&self) {
         let Some(settings) = storage::load() else {
@@ -210,6 +250,12 @@ impl Session {
                 session.status.set(Status::Disconnected);
             }
         });
+    }
+
+    /// Shows why a connection could not be taken over (on the connect page).
+    pub fn fail_restore(&self, error: SlackError) {
+        self.restore_error.set(Some(error));
+        self.status.set(Status::Disconnected);
     }
 
     /// Forgets the connection and wipes anything remembered.

@@ -19,14 +19,18 @@ fn skip_to_main(ev: leptos::ev::MouseEvent) {
     }
 }
 
+/// `on_disconnect` runs before the session forgets the connection (the console forgets what
+/// the next connection must not see).
 #[component]
-pub fn Shell(children: Children) -> impl IntoView {
+pub fn Shell(
+    children: Children,
+    #[prop(optional, into)] on_disconnect: Option<Callback<()>>,
+) -> impl IntoView {
     let session = expect_context::<Session>();
-    let job = expect_context::<crate::invite_job::InviteJob>();
-    // What the next connection must not see goes with this one (the saved job stays in
-    // storage for its owner).
     let disconnect = move |_| {
-        job.forget();
+        if let Some(f) = on_disconnect {
+            f.run(());
+        }
         session.disconnect();
     };
     view! {

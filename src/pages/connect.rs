@@ -73,7 +73,12 @@ fn ConnectForms() -> impl IntoView {
     let reveal = RwSignal::new(false);
     let way = RwSignal::new(Way::Sandbox);
 
+    // In the entrance, the console module starts downloading as a form is sent.
+    let prefetch = use_context::<crate::entrance::Prefetch>();
     let connect = Action::new_local(move |(settings, remember): &(Settings, bool)| {
+        if let Some(p) = prefetch {
+            p.start();
+        }
         let (settings, remember) = (settings.clone(), *remember);
         async move { session.connect(settings, remember).await }
     });

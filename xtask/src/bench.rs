@@ -43,8 +43,10 @@ fn sim() -> Result<(), String> {
     )
 }
 
-/// The release build's first load: bytes on the wire, then the time to an interactive connect
-/// page in headless Chromium.
+/// The release build as a browser fetches it: the files of the first navigation to the connect
+/// page and of choosing the sandbox (recorded by `e2e/bench/first-load.mjs` from what the
+/// server handed out), their sizes on the wire, and the times to interactive and to the
+/// sandbox's overview; then what the page's own wasm is made of.
 fn size() -> Result<(), String> {
     let dist = root().join("target/bench-dist");
     exec(
@@ -53,50 +55,67 @@ fn size() -> Result<(), String> {
             .arg(&dist),
         "trunk build --release",
     )?;
-    let files = first_load(&dist)?;
-    let rows: Vec<Row> = files
-        .iter()
-        .map(|f| Row::measure(&dist, f))
-        .collect::<Result<_, _>>()?;
-    print!("{}", table(&rows));
-    let brotli: usize = rows.iter().map(|r| r.brotli).sum();
+    let fetched = root().join("target/bench-fetched.txt");
+    let _ = std::fs::remove_file(&fetched);
+    exec(
+        Command::new("node")
+            .arg(root().join("e2e/bench/first-load.mjs"))
+            .env("DIST", &dist)
+            .env("FETCHED", &fetched)
+            .current_dir(root().join("e2e")),
+        "the first load in headless Chromium",
+    )?;
+    let text = std::fs::read_to_string(&fetched)
+        .map_err(|e| format!("reading {}: {e}", fetched.display()))?;
+    let (first, sandbox) = phases(&text)?;
+    let measure = |files: &[PathBuf]| -> Result<Vec<Row>, String> {
+        files.iter().map(|f| Row::measure(&dist, f)).collect()
+    };
+    let first = measure(&first)?;
+    print!(
+        "{}",
+        table("first load: navigation to the connect page", &first)
+    );
+    let brotli: usize = first.iter().map(|r| r.brotli).sum();
     println!(
-        "aim: first load under {} brotli: {} ({})\n",
+        "aim: first load under {} brotli: {} ({})",
         kb(SIZE_AIM),
         if brotli < SIZE_AIM { "met" } else { "NOT met" },
         kb(brotli)
     );
-    exec(
-        Command::new("node")
-            .arg(root().join("e2e/bench/interactive.mjs"))
-            .env("DIST", &dist)
-            .current_dir(root().join("e2e")),
-        "time to an interactive connect page",
-    )
+    print!(
+        "{}",
+        table(
+            "choosing the sandbox (fetched then, not before)",
+            &measure(&sandbox)?
+        )
+    );
+    let wasm = first
+        .iter()
+        .find(|r| r.name.ends_with("_bg.wasm"))
+        .ok_or("the first load fetched no wasm")?;
+    crate::weight::report(&wasm.name)
 }
 
-/// Every file the build emitted (the page, its script, wasm, style and icon): wasm, js, css,
+/// The files of each phase, from `first <file>` and `sandbox <file>` lines; wasm, js, css,
 /// html, then the rest.
-fn first_load(dist: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    let mut dirs = vec![dist.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let entries =
-            std::fs::read_dir(&dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
-        for entry in entries {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                files.push(path.strip_prefix(dist).expect("under dist").to_path_buf());
-            }
+fn phases(text: &str) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
+    let (mut first, mut sandbox) = (Vec::new(), Vec::new());
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        match line.split_once(' ') {
+            Some(("first", f)) => first.push(PathBuf::from(f)),
+            Some(("sandbox", f)) => sandbox.push(PathBuf::from(f)),
+            _ => return Err(format!("unreadable line in the fetched files: {line:?}")),
         }
     }
-    if files.is_empty() {
-        return Err(format!("{} is empty after the build", dist.display()));
+    if first.is_empty() {
+        return Err("the browser fetched nothing on the first load".into());
     }
-    files.sort_by_key(|f| (kind_order(f), f.clone()));
-    Ok(files)
+    for files in [&mut first, &mut sandbox] {
+        files.sort_by_key(|f| (kind_order(f), f.clone()));
+        files.dedup();
+    }
+    Ok((first, sandbox))
 }
 
 fn kind(file: &Path) -> &str {
@@ -155,7 +174,7 @@ fn kb(bytes: usize) -> String {
     }
 }
 
-fn table(rows: &[Row]) -> String {
+fn table(title: &str, rows: &[Row]) -> String {
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0).max(5);
     let line = |name: &str, raw: usize, gzip: usize, brotli: usize| {
         format!(
@@ -166,7 +185,7 @@ fn table(rows: &[Row]) -> String {
         )
     };
     let mut out = format!(
-        "\nfirst load (1 KB = 1000 bytes)\n{:<width$}  {:>10}  {:>10}  {:>10}\n",
+        "\n{title} (1 KB = 1000 bytes)\n{:<width$}  {:>10}  {:>10}  {:>10}\n",
         "file", "raw", "gzip -9", "brotli -11"
     );
     for r in rows {
@@ -205,7 +224,7 @@ mod tests {
                 brotli: 4_500,
             },
         ];
-        let t = table(&rows);
+        let t = table("first load", &rows);
         let lines: Vec<&str> = t.lines().collect();
         assert!(lines[4].starts_with("app.js"), "{t}");
         assert!(lines[5].starts_with("total"), "{t}");
@@ -213,16 +232,22 @@ mod tests {
     }
 
     #[test]
-    fn wasm_comes_first_then_js_css_html() {
-        let mut files: Vec<PathBuf> = ["index.html", "favicon.svg", "a.css", "a.js", "a_bg.wasm"]
-            .iter()
-            .map(PathBuf::from)
-            .collect();
-        files.sort_by_key(|f| (kind_order(f), f.clone()));
-        let names: Vec<_> = files.iter().map(|f| f.display().to_string()).collect();
+    fn phases_split_by_their_word_with_wasm_first_then_js_css_html() {
+        let text =
+            "first index.html\nfirst favicon.svg\nfirst a.css\nfirst a.js\nfirst a_bg.wasm\n\
+                    first a.js\nsandbox w_bg.wasm\nsandbox w.js\n";
+        let (first, sandbox) = phases(text).unwrap();
+        let names = |v: &[PathBuf]| {
+            v.iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            names,
+            names(&first),
             ["a_bg.wasm", "a.js", "a.css", "index.html", "favicon.svg"]
         );
+        assert_eq!(names(&sandbox), ["w_bg.wasm", "w.js"]);
+        assert!(phases("").is_err());
+        assert!(phases("first a.js\nthird b.js\n").is_err());
     }
 }

@@ -11,6 +11,7 @@ mod setup;
 mod shell;
 mod supervise;
 mod test;
+mod weight;
 
 use std::process::ExitCode;
 

@@ -11,6 +11,7 @@ const TRUNK_VERSION: &str = "0.21.14";
 pub fn run() -> Result<(), String> {
     wasm_target()?;
     trunk()?;
+    twiggy()?;
     wasm_bindgen_cli()?;
     chromium()?;
     npm_packages()?;
@@ -57,6 +58,32 @@ fn trunk() -> Result<(), String> {
             "--force",
         ]),
         "cargo install trunk",
+    )
+}
+
+/// twiggy, the wasm size profiler `cargo xtask bench size` reports with.
+const TWIGGY_VERSION: &str = "0.8.0";
+
+fn twiggy() -> Result<(), String> {
+    let bin = cargo_home().join("bin/twiggy");
+    let have = output(Command::new(&bin).arg("--version")).unwrap_or_default();
+    // It calls itself `twiggy-opt 0.8.0`.
+    if have.split_whitespace().nth(1) == Some(TWIGGY_VERSION) {
+        return Ok(());
+    }
+    step(&format!(
+        "installing twiggy {TWIGGY_VERSION} from crates.io (about 3 minutes)"
+    ));
+    exec(
+        cargo().args([
+            "install",
+            "twiggy",
+            "--version",
+            TWIGGY_VERSION,
+            "--locked",
+            "--force",
+        ]),
+        "cargo install twiggy",
     )
 }
 

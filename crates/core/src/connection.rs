@@ -44,7 +44,7 @@ impl TokenKind {
 ///
 /// Slack sends them in `x-oauth-scopes`; a browser sees that header only if Slack exposes it
 /// to scripts, so they may be unknown. The sandbox always knows them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Scopes(pub Option<Vec<String>>);
 
 impl Scopes {
@@ -69,8 +69,9 @@ impl Scopes {
     }
 }
 
-/// Everything the console learned about a connection.
-#[derive(Clone, Debug, PartialEq)]
+/// Everything the console learned about a connection. It crosses from the entrance module to
+/// the console module as JSON (see the app's `console_module`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     pub auth: AuthTestResponse,
     pub team: Team,
@@ -422,6 +423,28 @@ mod tests {
             .into_iter()
             .find(|c| c.feature == f)
             .unwrap()
+    }
+
+    #[test]
+    fn an_identity_survives_its_trip_between_the_modules_as_json() {
+        for (grid, scopes, bot) in [
+            (true, Some(ADMIN), false),
+            (false, None, false),
+            (false, Some("users:read"), true),
+        ] {
+            let mut i = identity(grid, scopes, bot);
+            i.org_teams = vec![OrgTeam {
+                id: TeamId::new("T0000000B"),
+                name: "Second".into(),
+                ..OrgTeam::default()
+            }];
+            let json = serde_json::to_string(&i).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Identity>(&json).unwrap(),
+                i,
+                "{json}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,126 @@
+//! The entrance: the first load (see [`crate::console_module`]). The shell and the connect
+//! page for every path of the console; once connected, it loads the console module, hands it
+//! the connection and leaves the page to it.
+
+use crate::base_path;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::shell::Shell;
+use crate::console_module::{self, Handover};
+use crate::pages::connect::RequireConnection;
+use crate::pages::not_found::NotFoundPage;
+use crate::sandbox;
+use crate::session::Session;
+use leptos::mount::{mount_to, UnmountHandle};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use slack_admin_core::SlackError;
+use std::cell::RefCell;
+
+/// Asks the entrance to start downloading the console (a connect form was submitted).
+#[derive(Clone, Copy)]
+pub struct Prefetch;
+
+impl Prefetch {
+    pub fn start(self) {
+        let _ = console_module::prefetch();
+    }
+}
+
+thread_local! {
+    /// The entrance's root element and mount, until it leaves.
+    static MOUNTED: RefCell<Option<(web_sys::HtmlElement, Box<dyn std::any::Any>)>> =
+        const { RefCell::new(None) };
+}
+
+/// Mounts the entrance in a container of its own, so it can leave without a trace.
+pub fn mount() {
+    let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| Some((d.create_element("div").ok()?, d.body()?)))
+    else {
+        return;
+    };
+    let (root, body) = body;
+    let _ = body.append_child(&root);
+    let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
+    let handle: UnmountHandle<_> = mount_to(root.clone(), Entrance);
+    MOUNTED.with(|m| *m.borrow_mut() = Some((root, Box::new(handle))));
+}
+
+/// Hides the entrance at once and unmounts it after the current task.
+fn leave() {
+    let Some((root, handle)) = MOUNTED.with(|m| m.borrow_mut().take()) else {
+        return;
+    };
+    let _ = root.set_attribute("hidden", "");
+    gloo_timers::callback::Timeout::new(0, move || {
+        drop(handle);
+        root.remove();
+    })
+    .forget();
+}
+
+#[component]
+pub fn Entrance() -> impl IntoView {
+    let session = Session::new();
+    provide_context(session);
+    provide_context(Prefetch);
+    if crate::session::storage::load().is_some() {
+        // A remembered connection: the console will be needed.
+        Prefetch.start();
+    }
+    session.restore();
+    view! {
+        <Router base=base_path()>
+            <Shell>
+                // The console's paths (lib.rs): each shows the connect forms here.
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=ConnectThenOpen />
+                    <Route path=path!("/overview") view=ConnectThenOpen />
+                    <Route path=path!("/invite") view=ConnectThenOpen />
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}
+
+#[component]
+fn ConnectThenOpen() -> impl IntoView {
+    view! {
+        <RequireConnection>
+            <OpenConsole />
+        </RequireConnection>
+    }
+}
+
+/// Connected: hands the connection to the console module.
+#[component]
+fn OpenConsole() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let failed = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        let Some(connection) = session.connection() else {
+            return;
+        };
+        let handover = Handover {
+            settings: connection.settings(),
+            identity: connection.identity.clone(),
+        };
+        let worker = sandbox::Worker::current().and_then(|w| w.js());
+        match console_module::hand_over(&handover, worker).await {
+            Ok(()) => leave(),
+            Err(why) => failed.set(Some(why)),
+        }
+    });
+    move || match failed.get() {
+        None => view! { <p class="muted" role="status">"Opening the console…"</p> }.into_any(),
+        Some(why) => view! {
+            <ErrorPanel error=SlackError::Http {
+                status: 0,
+                message: format!("{why}. Reload the page to try again"),
+            } />
+        }
+        .into_any(),
+    }
+}
