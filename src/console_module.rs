@@ -128,7 +128,7 @@ pub async fn hand_over(handover: &Handover, worker: Option<web_sys::Worker>) -> 
             .as_string()
             .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| e.message().into()))
             .unwrap_or_else(|| "it did not start".into());
-        format!("the console could not be loaded: {why}")
+        format!("the console module did not load ({why})")
     })?;
     let window = web_sys::window().ok_or("the page has no window")?;
     let start = Reflect::get(&window, &JsValue::from_str(START))

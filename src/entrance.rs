@@ -73,7 +73,7 @@ pub fn Entrance() -> impl IntoView {
     session.restore();
     view! {
         <Router base=base_path()>
-            <Shell>
+            <Shell bare=true>
                 // The console's paths (lib.rs): each shows the connect forms here.
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=ConnectThenOpen />
@@ -116,9 +116,11 @@ fn OpenConsole() -> impl IntoView {
     move || match failed.get() {
         None => view! { <p class="muted" role="status">"Opening the console…"</p> }.into_any(),
         Some(why) => view! {
-            <ErrorPanel error=SlackError::Http {
-                status: 0,
-                message: format!("{why}. Reload the page to try again"),
+            <ErrorPanel error=SlackError::Api {
+                code: slack_admin_core::catalogue::CONSOLE_UNAVAILABLE.into(),
+                needed: None,
+                provided: None,
+                detail: Some(why),
             } />
         }
         .into_any(),

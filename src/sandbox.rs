@@ -93,14 +93,13 @@ pub async fn open(on_stage: impl Fn(Stage)) -> Result<Rc<Worker>, SlackError> {
     }
 }
 
-/// The error a call gets when the sandbox cannot answer (status 0: no answer came).
+/// The error a call gets when the sandbox cannot answer; `why` is the browser's reason.
 pub fn unavailable(why: &str) -> SlackError {
-    SlackError::Http {
-        status: 0,
-        message: format!(
-            "the sandbox org could not be loaded ({why}). Reload the page to try again; \
-             connecting with a token still works"
-        ),
+    SlackError::Api {
+        code: slack_admin_core::catalogue::SANDBOX_UNAVAILABLE.into(),
+        needed: None,
+        provided: None,
+        detail: Some(why.to_owned()),
     }
 }
 

@@ -136,7 +136,7 @@ async fn a_sandbox_worker_that_cannot_load_says_so() {
         .await
         .err()
         .expect("no worker here");
-    assert!(err.to_string().contains("could not be loaded"), "{err}");
+    assert_eq!(err.code(), "sandbox_unavailable", "{err:?}");
     let stages = stages.borrow();
     assert_eq!(stages.first(), Some(&Stage::Loading), "{stages:?}");
     assert!(

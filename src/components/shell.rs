@@ -20,11 +20,14 @@ fn skip_to_main(ev: leptos::ev::MouseEvent) {
 }
 
 /// `on_disconnect` runs before the session forgets the connection (the console forgets what
-/// the next connection must not see).
+/// the next connection must not see). `bare` (the entrance, while it hands the connection to
+/// the console) shows neither the connection nor the navigation: nothing to click that the
+/// console is about to replace.
 #[component]
 pub fn Shell(
     children: Children,
     #[prop(optional, into)] on_disconnect: Option<Callback<()>>,
+    #[prop(optional)] bare: bool,
 ) -> impl IntoView {
     let session = expect_context::<Session>();
     let disconnect = move |_| {
@@ -45,7 +48,7 @@ pub fn Shell(
                 </div>
             </div>
             {move || match session.status().get() {
-                Status::Connected(c) => {
+                Status::Connected(c) if !bare => {
                     let identity = c.identity;
                     let icon = identity.team.icon.image_44.clone().filter(|_| !c.sandbox);
                     let org = identity.org_name().to_owned();
@@ -70,7 +73,7 @@ pub fn Shell(
                 _ => ().into_any(),
             }}
         </header>
-        <Show when=move || matches!(session.status().get(), Status::Connected(_))>
+        <Show when=move || !bare && matches!(session.status().get(), Status::Connected(_))>
             <nav class="app-nav" aria-label="Main">
                 <A href=href("/overview")>"Overview"</A>
                 <A href=href("/invite")>"Invite"</A>

@@ -373,6 +373,12 @@ const ENTRIES: &[Entry] = &[
     e(crate::pagination::TOO_MANY_PAGES,
       "The list went on for more pages than the console reads at once (10,000), so it stopped.",
       "Narrow the list (one workspace, a filter) and try again."),
+    e(SANDBOX_UNAVAILABLE,
+      "The sandbox org could not be loaded in this tab.",
+      "Reload the page to try again. Connecting with a token still works."),
+    e(CONSOLE_UNAVAILABLE,
+      "The connection worked, but the console's pages could not be loaded.",
+      "Reload the page to try again (a remembered connection reconnects by itself). If it keeps failing, the site may be in the middle of an update: wait a minute."),
     e("remembered_connection_refused",
       "The connection remembered in this browser was not used: its token or address did not pass the checks a typed one must pass (another site at this address may have written it).",
       "Connect again with your token; it was forgotten."),
@@ -397,6 +403,11 @@ const CODES: [&str; N] = {
 pub fn known_codes() -> &'static [&'static str] {
     &CODES
 }
+
+/// The console's own code: the sandbox's worker did not start (the reason is the detail).
+pub const SANDBOX_UNAVAILABLE: &str = "sandbox_unavailable";
+/// The console's own code: the console module did not load after connecting.
+pub const CONSOLE_UNAVAILABLE: &str = "console_unavailable";
 
 fn entry(code: &str) -> Option<&'static Entry> {
     ENTRIES.iter().find(|e| e.code == code)
@@ -449,10 +460,17 @@ pub fn explain(error: &SlackError, method: Option<&str>) -> Explanation {
                     );
                 }
             }
-            let shows_detail = entry(code).is_none() || code.starts_with("scim_");
+            let shows_detail = entry(code).is_none()
+                || code.starts_with("scim_")
+                || code == SANDBOX_UNAVAILABLE
+                || code == CONSOLE_UNAVAILABLE;
             if let (true, Some(d)) = (shows_detail, detail.as_deref().map(str::trim)) {
                 if !d.is_empty() {
-                    out.summary = format!("{} Slack's note: \u{201c}{d}\u{201d}.", out.summary);
+                    out.summary = if code.starts_with("scim_") || entry(code).is_none() {
+                        format!("{} Slack's note: \u{201c}{d}\u{201d}.", out.summary)
+                    } else {
+                        format!("{} The browser said: {d}.", out.summary)
+                    };
                 }
             }
             out

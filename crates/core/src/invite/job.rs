@@ -361,6 +361,8 @@ pub struct Halt {
 
 /// Codes that concern the token, the app or the org, never one row.
 pub const HALTING_CODES: &[&str] = &[
+    // The sandbox's worker stopped: nothing more can be sent in this tab.
+    crate::catalogue::SANDBOX_UNAVAILABLE,
     "not_authed",
     "invalid_auth",
     "token_revoked",
