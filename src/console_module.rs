@@ -55,18 +55,9 @@ pub fn build_query() -> String {
         })
         .and_then(|l| l.get_attribute("href"))
         .unwrap_or_default();
-    version_of(&href)
+    slack_admin_core::origin::build_hash(&href)
         .map(|v| format!("?v={v}"))
         .unwrap_or_default()
-}
-
-/// The hash in `…/slack-admin-console-<hash>.js`.
-fn version_of(href: &str) -> Option<&str> {
-    let name = href.rsplit('/').next()?;
-    let hash = name
-        .strip_prefix("slack-admin-console-")?
-        .strip_suffix(".js")?;
-    (!hash.is_empty() && hash.chars().all(|c| c.is_ascii_alphanumeric())).then_some(hash)
 }
 
 /// Starts downloading the console module if nobody has; returns its start-up.
@@ -165,18 +156,12 @@ pub fn offer_start(start: impl Fn(Handover, Option<web_sys::Worker>) + 'static) 
     f.forget();
 }
 
-#[cfg(test)]
-mod tests {
-    use super::version_of;
-
-    #[test]
-    fn the_version_is_the_entrance_scripts_hash() {
-        assert_eq!(
-            version_of("/slack-admin-console/slack-admin-console-82ef3825e7cf2f8f.js"),
-            Some("82ef3825e7cf2f8f")
-        );
-        assert_eq!(version_of("slack-admin-console.js"), None);
-        assert_eq!(version_of("/x/slack-admin-console-a\"b.js"), None);
-        assert_eq!(version_of(""), None);
+/// If the page is at the console's start path, moves it to the overview (history replace).
+pub fn start_on_overview() {
+    if crate::current_page() != "/" {
+        return;
+    }
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&crate::href("/overview")));
     }
 }

@@ -2,18 +2,15 @@
 //! page for every path of the console; once connected, it loads the console module, hands it
 //! the connection and leaves the page to it.
 
-use crate::base_path;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::shell::Shell;
 use crate::console_module::{self, Handover};
 use crate::pages::connect::RequireConnection;
 use crate::pages::not_found::NotFoundPage;
 use crate::sandbox;
-use crate::session::Session;
+use crate::session::{Session, Status};
 use leptos::mount::{mount_to, UnmountHandle};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 use slack_admin_core::SlackError;
 use std::cell::RefCell;
 
@@ -71,17 +68,20 @@ pub fn Entrance() -> impl IntoView {
         Prefetch.start();
     }
     session.restore();
+    // No router here: the console's router takes the page over at the same address, and a
+    // router of the entrance would go on catching clicks on its links.
+    let known = crate::PAGES.contains(&crate::current_page().as_str());
     view! {
-        <Router base=base_path()>
-            <Shell bare=true>
-                // The console's paths (lib.rs): each shows the connect forms here.
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=ConnectThenOpen />
-                    <Route path=path!("/overview") view=ConnectThenOpen />
-                    <Route path=path!("/invite") view=ConnectThenOpen />
-                </Routes>
-            </Shell>
-        </Router>
+        <Shell bare=true>
+            // An unknown address says so, unless connected: the console then shows its own.
+            {move || {
+                if known || matches!(session.status().get(), Status::Connected(_)) {
+                    view! { <ConnectThenOpen /> }.into_any()
+                } else {
+                    view! { <NotFoundPage /> }.into_any()
+                }
+            }}
+        </Shell>
     }
 }
 

@@ -39,6 +39,24 @@ pub fn base_path() -> String {
     base.trim_end_matches('/').to_owned()
 }
 
+/// The console's pages (the routes of [`App`]); the entrance shows the connect forms at each.
+pub const PAGES: &[&str] = &["/", "/overview", "/invite"];
+
+/// The page's path under the base path (`/` at the start page).
+pub fn current_page() -> String {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    let base = base_path();
+    let rest = path.strip_prefix(base.as_str()).unwrap_or(&path);
+    let rest = rest.trim_end_matches('/');
+    if rest.is_empty() {
+        "/".to_owned()
+    } else {
+        rest.to_owned()
+    }
+}
+
 /// An in-app link target under the base path: leptos_router's `<A>` does not prefix the
 /// router's base to absolute paths, so links would leave the sub-path on GitHub Pages.
 pub fn href(path: &str) -> String {
@@ -67,7 +85,7 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
     view! {
         <Router base=base_path()>
             <Shell on_disconnect=forget>
-                // The entrance (entrance.rs) knows these paths too.
+                // Every path here is in PAGES too (the entrance's list).
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=ConnectPage />
                     <Route path=path!("/overview") view=OverviewPage />

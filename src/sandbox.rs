@@ -112,7 +112,7 @@ pub struct Worker {
     ready: Rc<Cell<bool>>,
     shared: Rc<RefCell<Shared>>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
     _timeout: Option<gloo_timers::callback::Timeout>,
 }
 
@@ -231,10 +231,14 @@ impl Worker {
         };
         let on_error = {
             let shared = Rc::clone(&shared);
-            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-                let message = event.message();
+            // A script that fails to download fires a plain Event; a crash, an ErrorEvent.
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                let message = js_sys::Reflect::get(&event, &JsValue::from_str("message"))
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_default();
                 shared.borrow_mut().fail(if message.is_empty() {
-                    "it could not be downloaded or it stopped".into()
+                    "its files could not be downloaded, or it stopped".into()
                 } else {
                     format!("it stopped: {message}")
                 });

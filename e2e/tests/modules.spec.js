@@ -3,6 +3,39 @@
 import { test, expect } from "@playwright/test";
 import { ConnectPage, OverviewPage, screenshot, watchErrors } from "./console.js";
 
+// Worker scripts are fetched outside page.route's reach: these stand in for the browser's
+// Worker to make the sandbox's worker fail to load, or wait until released.
+function missingWorker() {
+  const Real = window.Worker;
+  window.Worker = class extends Real {
+    constructor(url, options) {
+      super(String(url).replace("sandbox-loader.js", "no-such-sandbox-loader.js"), options);
+    }
+  };
+}
+
+function heldWorker() {
+  const Real = window.Worker;
+  window.Worker = class {
+    constructor(url, options) {
+      this.queue = [];
+      window.__releaseWorker = () => {
+        this.real = new Real(url, options);
+        this.real.onmessage = (e) => this.onmessage && this.onmessage(e);
+        this.real.onerror = (e) => this.onerror && this.onerror(e);
+        for (const m of this.queue) this.real.postMessage(m);
+      };
+    }
+    postMessage(m) {
+      if (this.real) this.real.postMessage(m);
+      else this.queue.push(m);
+    }
+    terminate() {
+      if (this.real) this.real.terminate();
+    }
+  };
+}
+
 const LATER = /console-loader\.js|console\.js|console_bg\.wasm|sandbox-loader\.js|sandbox-worker/;
 
 async function inviteOnce(page, email) {
@@ -63,20 +96,20 @@ test("the sandbox keeps one org for the tab; a reload starts a fresh one", async
   // Signed in again as someone else, in the same tab: the invitation is still there.
   await overview.disconnect.click();
   await connect.sandbox("xoxp-sandbox-org-owner");
-  await expect(overview.heading).toBeVisible();
+  await expect(page.locator(".app-header")).toContainText("ingrid.solberg");
   await inviteOnce(page, email);
   await expect(page.getByRole("alert")).toContainText(/already_invited|already_in_team_invited_user/);
 
   // A reload is a fresh org.
   await page.reload();
   await connect.sandbox("xoxp-sandbox-org-admin");
-  await expect(overview.heading).toBeVisible();
+  await expect(page.locator(".app-header")).toContainText("mateo.garcia");
   await inviteOnce(page, email);
   await expect(page.locator(".success-panel")).toContainText(`Invitation sent to ${email}`);
 });
 
 test("when the sandbox cannot load, the page says so and a token still connects", async ({ page }) => {
-  await page.route(/sandbox-loader\.js/, (route) => route.fulfill({ status: 404, body: "gone" }));
+  await page.addInitScript(missingWorker);
   const connect = new ConnectPage(page);
   await connect.goto();
   await connect.sandbox();
@@ -91,12 +124,7 @@ test("when the sandbox cannot load, the page says so and a token still connects"
 });
 
 test("while the sandbox downloads, the connect page shows it", async ({ page }) => {
-  let release;
-  const held = new Promise((r) => (release = r));
-  await page.route(/sandbox-loader\.js/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  await page.addInitScript(heldWorker);
   const connect = new ConnectPage(page);
   await connect.goto();
   await connect.sandbox();
@@ -105,7 +133,7 @@ test("while the sandbox downloads, the connect page shows it", async ({ page }) 
   await expect(page.getByRole("progressbar", { name: "Loading the sandbox org" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Opening…" })).toBeDisabled();
   await screenshot(page, "connect-sandbox-loading");
-  release();
+  await page.evaluate(() => window.__releaseWorker());
   await expect(new OverviewPage(page).heading).toBeVisible();
 });
 

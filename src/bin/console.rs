@@ -10,6 +10,9 @@ fn main() {
         if let Some(worker) = worker {
             sandbox::Worker::adopt(worker);
         }
+        // Connected on the start page: begin on the overview, as the connect page would
+        // redirect (and so that no redirect can overtake the admin's first click).
+        slack_admin_console::console_module::start_on_overview();
         leptos::mount::mount_to_body(move || {
             leptos::view! { <slack_admin_console::App handover=handover.clone() /> }
         });

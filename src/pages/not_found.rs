@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// A path the console does not have.
 #[component]
@@ -8,7 +7,8 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"Page not found"</h1>
             <p>"The console has no page at this address. It may have been mistyped."</p>
-            <p><A href=crate::href("/")>"Go to the start"</A></p>
+            // A plain link: the console's router catches it; the entrance has no router.
+            <p><a href=crate::href("/")>"Go to the start"</a></p>
         </section>
     }
 }

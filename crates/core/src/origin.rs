@@ -184,8 +184,35 @@ pub fn shared_origin(host: &str, base_path: &str) -> Option<String> {
     })
 }
 
+/// The content hash in the entrance's script name (`…/slack-admin-console-<hash>.js`, as trunk
+/// names it): the unhashed files of the other modules are fetched with `?v=<hash>`, so a
+/// browser never runs files of two deployments together.
+pub fn build_hash(href: &str) -> Option<&str> {
+    let name = href.split(['?', '#']).next()?.rsplit('/').next()?;
+    let hash = name
+        .strip_prefix("slack-admin-console-")?
+        .strip_suffix(".js")?;
+    (!hash.is_empty() && hash.chars().all(|c| c.is_ascii_alphanumeric())).then_some(hash)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_build_hash_is_the_entrance_scripts_hash() {
+        assert_eq!(
+            super::build_hash("/slack-admin-console/slack-admin-console-82ef3825e7cf2f8f.js"),
+            Some("82ef3825e7cf2f8f")
+        );
+        assert_eq!(
+            super::build_hash("https://x.github.io/r/slack-admin-console-ab12.js?x=1"),
+            Some("ab12")
+        );
+        assert_eq!(super::build_hash("slack-admin-console.js"), None);
+        assert_eq!(super::build_hash("/x/slack-admin-console-a\"b.js"), None);
+        assert_eq!(super::build_hash("/x/console.js"), None);
+        assert_eq!(super::build_hash(""), None);
+    }
+
     use super::*;
 
     const POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
