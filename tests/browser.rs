@@ -64,13 +64,24 @@ fn sandbox(token: &str) -> Transport {
 #[wasm_bindgen_test]
 async fn the_app_starts_on_the_connect_page_with_its_name() {
     let host = host();
-    let _handle = leptos::mount::mount_to(host.clone(), slack_admin_console::App);
+    let _handle = leptos::mount::mount_to(host.clone(), || view! { <slack_admin_console::App /> });
     tick().await;
     let text = host.text_content().unwrap_or_default();
     assert!(text.contains("Slack Admin Console"), "{text}");
     assert!(text.contains(slack_admin_console::TAGLINE), "{text}");
     assert!(text.contains("Connect to Slack"), "{text}");
     assert!(host.query_selector("#connect-sandbox").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_entrance_is_the_connect_page_with_no_navigation() {
+    let host = host();
+    let _handle = leptos::mount::mount_to(host.clone(), slack_admin_console::entrance::Entrance);
+    tick().await;
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("Connect to Slack"), "{text}");
+    assert!(host.query_selector("#connect-sandbox").unwrap().is_some());
+    assert!(host.query_selector("nav").unwrap().is_none());
 }
 
 #[wasm_bindgen_test]

@@ -133,7 +133,7 @@ fn ConnectForms() -> impl IntoView {
     view! {
         <h1 class="page-title">"Connect to Slack"</h1>
         <p class="lead">
-            "Choose where the console works: a simulated org in this page, or your own org with a token."
+            "Choose where the console works: a simulated org in this tab, or your own org with a token."
         </p>
         <div class="connect-grid">
             <section class="card" aria-labelledby="sandbox-heading">

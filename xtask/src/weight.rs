@@ -10,7 +10,7 @@ use std::process::Command;
 /// How many crates the report names before "the rest".
 const SHOWN: usize = 16;
 
-pub fn report(_served_as: &str) -> Result<(), String> {
+pub fn report() -> Result<(), String> {
     let wasm = root().join("target/wasm-bindgen/release/slack-admin-console_bg.wasm");
     if !wasm.exists() {
         return Err(format!(
@@ -26,7 +26,9 @@ pub fn report(_served_as: &str) -> Result<(), String> {
     .ok_or("twiggy failed: run `cargo xtask setup` to install it")?;
     let parts = by_crate(&csv);
     let total: u64 = parts.iter().map(|(_, b)| b).sum();
-    println!("\nthe page's wasm by crate (twiggy, before wasm-opt; names excluded)");
+    println!(
+        "\nthe first load's wasm (the entrance) by crate (twiggy, before wasm-opt; names excluded)"
+    );
     for (name, bytes) in parts.iter().take(SHOWN) {
         println!("{name:<28} {:>9} {:>5.1}%", kb(*bytes), pct(*bytes, total));
     }
@@ -118,6 +120,8 @@ pub fn owner(name: &str) -> String {
         None => name,
     };
     let krate = path.split("::").next().unwrap_or(path);
+    // The standard library's crates carry a hash: `core[c5930c85a12de822]`.
+    let krate = krate.split('[').next().unwrap_or(krate);
     if krate.is_empty() || krate.contains(' ') || path == krate {
         "(wasm-bindgen glue, other)".into()
     } else {
@@ -160,6 +164,7 @@ mod tests {
             "slack_admin_core"
         );
         assert_eq!(owner("code[12]"), "(unnamed code and tables)");
+        assert_eq!(owner("core[c5930c85a12de822]::fmt::write"), "core");
         assert_eq!(owner("memcpy"), "(wasm-bindgen glue, other)");
     }
 }
