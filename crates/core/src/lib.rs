@@ -12,6 +12,7 @@ pub mod decode;
 pub mod error;
 pub mod ids;
 pub mod invite;
+pub mod members;
 pub mod method;
 pub mod methods;
 pub mod origin;

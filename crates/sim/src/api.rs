@@ -504,6 +504,8 @@ pub fn member(u: &User, team: Option<&TeamId>) -> Member {
             last_name: (!u.last_name.is_empty()).then(|| u.last_name.clone()),
             image_72: None,
         },
+        // The sim's users have all signed up: pending invitations are not users here.
+        is_invited_user: None,
     }
 }
 
@@ -582,6 +584,10 @@ pub fn admin_user(u: &User, all_workspaces: bool) -> AdminUser {
         },
         has_2fa: u.has_2fa,
         has_sso: u.has_sso,
+        roles: Vec::new(),
+        is_invited_user: None,
+        // Slack's admin.users.list does not document activity; the sim sends none.
+        last_active_ts: None,
     }
 }
 

@@ -108,6 +108,23 @@ pub struct AdminUser {
     pub has_2fa: bool,
     #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub has_sso: bool,
+    /// Role IDs, where Slack sends them (the SDKs' response types list `roles`).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::wire::null_as_default"
+    )]
+    pub roles: Vec<String>,
+    /// Invited, not signed up yet, where Slack says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_invited_user: Option<bool>,
+    /// Last activity, where Slack sends it (not on every plan or version of the method).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::lenient_opt_ts"
+    )]
+    pub last_active_ts: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -61,6 +61,9 @@ pub struct Member {
     pub is_bot: bool,
     #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub profile: Profile,
+    /// Invited, not signed up yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_invited_user: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
