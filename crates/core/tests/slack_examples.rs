@@ -9,12 +9,16 @@
 //! failed to decode, and the failure was retried as transient.
 
 use slack_admin_core::methods::admin_invite_requests::*;
-use slack_admin_core::methods::admin_teams::AdminTeamsList;
+use slack_admin_core::methods::admin_teams::{
+    AdminTeamsAdminsList, AdminTeamsList, AdminTeamsOwnersList,
+};
 use slack_admin_core::methods::admin_users::*;
 use slack_admin_core::methods::auth::AuthTest;
 use slack_admin_core::methods::conversations::ConversationsList;
 use slack_admin_core::methods::team::TeamInfo;
-use slack_admin_core::methods::users::{UsersAdminInvite, UsersList};
+use slack_admin_core::methods::users::{
+    UsersAdminInvite, UsersInfo, UsersList, UsersLookupByEmail,
+};
 use slack_admin_core::{decode, methods, HttpResponse, Method, SlackError};
 use std::path::PathBuf;
 
@@ -47,6 +51,11 @@ fn decodes(method: &str) -> Result<(), SlackError> {
         "auth.test" => ok(check::<AuthTest>()),
         "team.info" => ok(check::<TeamInfo>()),
         "admin.teams.list" => ok(check::<AdminTeamsList>()),
+        "admin.teams.admins.list" => ok(check::<AdminTeamsAdminsList>()),
+        "admin.teams.owners.list" => ok(check::<AdminTeamsOwnersList>()),
+        "users.info" => ok(check::<UsersInfo>()),
+        "users.lookupByEmail" => ok(check::<UsersLookupByEmail>()),
+        "admin.users.session.reset" => ok(check::<AdminUsersSessionReset>()),
         "conversations.list" => ok(check::<ConversationsList>()),
         "users.list" => ok(check::<UsersList>()),
         "users.admin.invite" => ok(check::<UsersAdminInvite>()),
@@ -75,6 +84,19 @@ fn every_method_decodes_the_example_answer_of_its_page() {
         .filter_map(|m| decodes(m.name).err().map(|e| format!("{}: {e}", m.name)))
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn users_info_reads_the_member_with_email_and_2fa_unknown_to_the_row() {
+    let info = check::<UsersInfo>().unwrap();
+    assert_eq!(info.user.id.as_str(), "W012A3CDE");
+    assert!(info.user.is_admin);
+    assert_eq!(
+        info.user.profile.email.as_deref(),
+        Some("spengler@ghostbusters.example.com")
+    );
+    let admins = check::<AdminTeamsAdminsList>().unwrap();
+    assert_eq!(admins.admin_ids.len(), 1);
 }
 
 #[test]

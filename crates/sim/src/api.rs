@@ -3,7 +3,7 @@
 
 use crate::auth::{TokenDef, TokenKind};
 use crate::cursor;
-use crate::state::{Code, Role, State, Tenant, User};
+use crate::state::{Code, Role, SessionKind, State, Tenant, User};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 use slack_admin_core::method::{Method, MethodInfo, Requirement};
@@ -202,6 +202,75 @@ pub fn dispatch(name: &str, state: &mut State, call: &Call) -> Answer {
                 },
             ))
         }
+        <AdminTeamsAdminsList as Method>::NAME => {
+            let req: AdminTeamsAdminsList = call.args()?;
+            let (admin_ids, next) = role_holders(
+                tenant,
+                call,
+                &req.team_id,
+                req.cursor.as_deref(),
+                req.limit,
+                Role::is_admin,
+            )?;
+            Ok(HttpResponse::json(
+                200,
+                &AdminTeamsAdminsListResponse {
+                    ok: true,
+                    admin_ids,
+                    response_metadata: next,
+                },
+            ))
+        }
+        <AdminTeamsOwnersList as Method>::NAME => {
+            let req: AdminTeamsOwnersList = call.args()?;
+            let (owner_ids, next) = role_holders(
+                tenant,
+                call,
+                &req.team_id,
+                req.cursor.as_deref(),
+                req.limit,
+                Role::is_owner,
+            )?;
+            Ok(HttpResponse::json(
+                200,
+                &AdminTeamsOwnersListResponse {
+                    ok: true,
+                    owner_ids,
+                    response_metadata: next,
+                },
+            ))
+        }
+        <UsersInfo as Method>::NAME => {
+            let req: UsersInfo = call.args()?;
+            let user = tenant
+                .user(&req.user)
+                .ok_or(Refusal::new("user_not_found"))?;
+            one_user(user, call)
+        }
+        <UsersLookupByEmail as Method>::NAME => {
+            let req: UsersLookupByEmail = call.args()?;
+            let user = tenant
+                .user_by_email(req.email.trim())
+                .ok_or(Refusal::new("users_not_found"))?;
+            one_user(user, call)
+        }
+        <AdminUsersSessionReset as Method>::NAME => {
+            let req: AdminUsersSessionReset = call.args()?;
+            tenant.require_admin(&call.caller(), "not_an_admin")?;
+            if tenant.user(&req.user_id).is_none() {
+                return Err(Refusal::new("user_not_found"));
+            }
+            let kind = match (req.mobile_only, req.web_only) {
+                (Some(true), Some(true)) => return Err(Refusal::new("invalid_arguments")),
+                (Some(true), _) => SessionKind::Mobile,
+                (_, Some(true)) => SessionKind::Web,
+                _ => SessionKind::All,
+            };
+            tenant
+                .session_resets
+                .insert(req.user_id.clone(), (call.now, kind));
+            ok()
+        }
         <AdminInviteRequestsList as Method>::NAME => invite_requests_list(tenant, call),
         <AdminInviteRequestsApprovedList as Method>::NAME => approved_list(tenant, call),
         <AdminInviteRequestsDeniedList as Method>::NAME => denied_list(tenant, call),
@@ -225,6 +294,46 @@ pub fn dispatch(name: &str, state: &mut State, call: &Call) -> Answer {
         }
         _ => Err(Refusal::new("unknown_method")),
     }
+}
+
+/// The admins or owners (`holds`) of one workspace, a page at a time.
+fn role_holders(
+    tenant: &Tenant,
+    call: &Call,
+    team_id: &TeamId,
+    cursor_text: Option<&str>,
+    limit_arg: Option<u32>,
+    holds: fn(Role) -> bool,
+) -> Result<(Vec<UserId>, Option<ResponseMetadata>), Refusal> {
+    tenant.require_admin(&call.caller(), "not_an_admin")?;
+    let team = tenant.workspace(team_id.as_str())?;
+    let n = limit(
+        limit_arg,
+        Limit::Strict {
+            default: 100,
+            max: 1000,
+        },
+    )?;
+    let after = resume(cursor_text, "user")?.map(UserId);
+    let (items, next) = page(&tenant.users, after, n, |u: &User| {
+        u.active && u.in_team(&team) && holds(u.role)
+    });
+    let ids = items.into_iter().map(|u| u.id.clone()).collect();
+    Ok((ids, metadata("user", next.map(|u| u.0))))
+}
+
+/// `users.info` and `users.lookupByEmail`: a workspace token sees its workspace's members,
+/// an org-wide one everyone; the address only with `users:read.email`.
+fn one_user(user: &User, call: &Call) -> Answer {
+    let own = TeamId::new(call.token.team);
+    if !call.token.org_wide && !user.in_team(&own) {
+        return Err(Refusal::new("user_not_visible"));
+    }
+    let mut m = member(user, None);
+    if !call.token.has_scope(&["users:read.email"]) {
+        m.profile.email = None;
+    }
+    Ok(HttpResponse::json(200, &UserResponse { ok: true, user: m }))
 }
 
 fn ok() -> Answer {

@@ -534,3 +534,134 @@ fn email_needs_users_read_email_and_org_tokens_need_team_id() {
         );
     }
 }
+
+#[test]
+fn who_holds_a_role_in_a_workspace() {
+    let mut s = sim();
+    let admins = walk(
+        &mut s,
+        "admin.teams.admins.list",
+        ADMIN,
+        "admin_ids",
+        &[("team_id", HQ)],
+        2,
+    );
+    let admins: Vec<&str> = admins.iter().filter_map(|v| v.as_str()).collect();
+    assert!(admins.contains(&ids::WORKSPACE_ADMIN), "{admins:?}");
+    assert!(
+        admins.contains(&ids::PRIMARY_OWNER),
+        "owners are admins too"
+    );
+    assert!(!admins.contains(&ids::MEMBER));
+    assert!(!admins.contains(&ids::DEACTIVATED));
+    let owners = walk(
+        &mut s,
+        "admin.teams.owners.list",
+        ADMIN,
+        "owner_ids",
+        &[("team_id", HQ)],
+        100,
+    );
+    let owners: Vec<&str> = owners.iter().filter_map(|v| v.as_str()).collect();
+    assert!(owners.contains(&ids::PRIMARY_OWNER), "{owners:?}");
+    assert!(!owners.contains(&ids::WORKSPACE_ADMIN));
+    let v = call(
+        &mut s,
+        "admin.teams.admins.list",
+        ADMIN,
+        &[("team_id", "T0NOPE")],
+    );
+    assert_eq!(error(&v), "team_not_found");
+    let v = call(
+        &mut s,
+        "admin.teams.admins.list",
+        ADMIN,
+        &[("team_id", HQ), ("limit", "0")],
+    );
+    assert_eq!(error(&v), "invalid_limit");
+    let v = call(
+        &mut s,
+        "admin.teams.owners.list",
+        MEMBER,
+        &[("team_id", HQ)],
+    );
+    assert_eq!(error(&v), "missing_scope");
+}
+
+#[test]
+fn one_member_by_id_or_by_email() {
+    let mut s = sim();
+    let v = call(
+        &mut s,
+        "users.info",
+        ADMIN,
+        &[("user", ids::WORKSPACE_ADMIN)],
+    );
+    assert_ok(&v);
+    assert_eq!(v["user"]["id"], ids::WORKSPACE_ADMIN);
+    assert_eq!(v["user"]["is_admin"], true);
+    let email = v["user"]["profile"]["email"].as_str().unwrap().to_owned();
+    let v = call(
+        &mut s,
+        "users.lookupByEmail",
+        ADMIN,
+        &[("email", &email.to_uppercase())],
+    );
+    assert_ok(&v);
+    assert_eq!(v["user"]["id"], ids::WORKSPACE_ADMIN);
+    let v = call(
+        &mut s,
+        "users.lookupByEmail",
+        ADMIN,
+        &[("email", "nobody@nowhere.example")],
+    );
+    assert_eq!(error(&v), "users_not_found");
+    let v = call(&mut s, "users.info", ADMIN, &[("user", "W0NOBODY")]);
+    assert_eq!(error(&v), "user_not_found");
+    // Without users:read.email, no lookup and no address.
+    let v = call(&mut s, "users.lookupByEmail", MEMBER, &[("email", &email)]);
+    assert!(matches!(error(&v), "missing_scope"), "{v}");
+}
+
+#[test]
+fn signing_someone_out_everywhere_is_recorded() {
+    let mut s = sim();
+    let v = call(
+        &mut s,
+        "admin.users.session.reset",
+        ADMIN,
+        &[("user_id", ids::MEMBER)],
+    );
+    assert_ok(&v);
+    let grid = &s.state().tenants[slack_sim::fixture::GRID];
+    let (_, kind) = grid
+        .session_resets
+        .get(&slack_admin_core::UserId::new(ids::MEMBER))
+        .expect("recorded");
+    assert_eq!(*kind, slack_sim::state::SessionKind::All);
+    let v = call(
+        &mut s,
+        "admin.users.session.reset",
+        ADMIN,
+        &[("user_id", "W0NOBODY")],
+    );
+    assert_eq!(error(&v), "user_not_found");
+    let v = call(
+        &mut s,
+        "admin.users.session.reset",
+        ADMIN,
+        &[
+            ("user_id", ids::MEMBER),
+            ("mobile_only", "true"),
+            ("web_only", "true"),
+        ],
+    );
+    assert_eq!(error(&v), "invalid_arguments");
+    let v = call(
+        &mut s,
+        "admin.users.session.reset",
+        MEMBER,
+        &[("user_id", ids::ORG_ADMIN)],
+    );
+    assert_ne!(error(&v), "");
+}

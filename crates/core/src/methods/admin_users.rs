@@ -286,3 +286,22 @@ impl Method for AdminUsersGetExpiration {
     const REQUIRES: Requirement = Requirement::GridOrgAdmin;
     type Response = AdminUsersGetExpirationResponse;
 }
+
+/// `admin.users.session.reset`: signs a user out of every session (or only mobile, or only
+/// web).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminUsersSessionReset {
+    pub user_id: UserId,
+    #[serde(with = "flag", default, skip_serializing_if = "Option::is_none")]
+    pub mobile_only: Option<bool>,
+    #[serde(with = "flag", default, skip_serializing_if = "Option::is_none")]
+    pub web_only: Option<bool>,
+}
+
+impl Method for AdminUsersSessionReset {
+    const NAME: &'static str = "admin.users.session.reset";
+    const TIER: Tier = Tier::Two;
+    const SCOPES: &'static [&'static str] = WRITE;
+    const REQUIRES: Requirement = Requirement::GridOrgAdmin;
+    type Response = Ack;
+}

@@ -135,3 +135,40 @@ impl Method for UsersAdminInvite {
     const REQUIRES: Requirement = Requirement::LegacyToken;
     type Response = Ack;
 }
+
+/// `users.info`: one member, as `users.list` describes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersInfo {
+    pub user: UserId,
+    #[serde(with = "flag", default, skip_serializing_if = "Option::is_none")]
+    pub include_locale: Option<bool>,
+}
+
+/// The answer of `users.info` and `users.lookupByEmail`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserResponse {
+    pub ok: bool,
+    pub user: Member,
+}
+
+impl Method for UsersInfo {
+    const NAME: &'static str = "users.info";
+    const TIER: Tier = Tier::Four;
+    const SCOPES: &'static [&'static str] = &["users:read"];
+    const REQUIRES: Requirement = Requirement::AnyToken;
+    type Response = UserResponse;
+}
+
+/// `users.lookupByEmail`: the member with this address (needs `users:read.email`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersLookupByEmail {
+    pub email: String,
+}
+
+impl Method for UsersLookupByEmail {
+    const NAME: &'static str = "users.lookupByEmail";
+    const TIER: Tier = Tier::Three;
+    const SCOPES: &'static [&'static str] = &["users:read.email"];
+    const REQUIRES: Requirement = Requirement::AnyToken;
+    type Response = UserResponse;
+}

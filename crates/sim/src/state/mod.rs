@@ -191,12 +191,22 @@ pub struct Tenant {
     pub expirations: BTreeSet<(i64, UserId)>,
     /// Invitations to accept, by time.
     pub acceptances: BTreeSet<(i64, u64)>,
+    /// `admin.users.session.reset`: when each user was last signed out, and of what.
+    pub session_resets: BTreeMap<UserId, (i64, SessionKind)>,
     pub user_prefix: char,
     pub user_base: u64,
     pub next_user: u64,
     pub next_invitation: u64,
     pub next_request: u64,
     pub next_decision: u64,
+}
+
+/// Which sessions `admin.users.session.reset` ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionKind {
+    All,
+    Mobile,
+    Web,
 }
 
 impl Tenant {
@@ -220,6 +230,7 @@ impl Tenant {
             denied: BTreeMap::new(),
             expirations: BTreeSet::new(),
             acceptances: BTreeSet::new(),
+            session_resets: BTreeMap::new(),
             user_prefix,
             user_base,
             next_user: 1,
