@@ -8,6 +8,7 @@ pub mod components;
 pub mod console_module;
 pub mod entrance;
 pub mod invite_job;
+pub mod members;
 pub mod page_origin;
 pub mod pages;
 pub mod sandbox;
@@ -40,7 +41,7 @@ pub fn base_path() -> String {
 }
 
 /// The console's pages (the routes of [`App`]); the entrance shows the connect forms at each.
-pub const PAGES: &[&str] = &["/", "/overview", "/invite"];
+pub const PAGES: &[&str] = &["/", "/overview", "/invite", "/members"];
 
 /// The page's path under the base path (`/` at the start page).
 pub fn current_page() -> String {
@@ -71,6 +72,8 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
     provide_context(session);
     let job = invite_job::InviteJob::new();
     provide_context(job);
+    let members = members::Members::new();
+    provide_context(members);
     match handover {
         Some(h) => {
             if let Err(e) = session.adopt(h) {
@@ -81,7 +84,10 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
     }
     // What the next connection must not see goes with this one (the saved job stays in
     // storage for its owner).
-    let forget = move |()| job.forget();
+    let forget = move |()| {
+        job.forget();
+        members.clear();
+    };
     view! {
         <Router base=base_path()>
             <Shell on_disconnect=forget>
@@ -90,6 +96,7 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
                     <Route path=path!("/") view=ConnectPage />
                     <Route path=path!("/overview") view=OverviewPage />
                     <Route path=path!("/invite") view=InvitePage />
+                    <Route path=path!("/members") view=pages::members::MembersPage />
                 </Routes>
             </Shell>
         </Router>

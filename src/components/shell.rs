@@ -77,6 +77,7 @@ pub fn Shell(
             <nav class="app-nav" aria-label="Main">
                 <A href=href("/overview")>"Overview"</A>
                 <A href=href("/invite")>"Invite"</A>
+                <A href=href("/members")>"Members"</A>
             </nav>
         </Show>
         {move || {

@@ -519,7 +519,8 @@ fn value_of<T: Copy>(table: &[(T, &'static str)], code: &str) -> Option<T> {
     table.iter().find(|(_, c)| *c == code).map(|(t, _)| *t)
 }
 
-fn chip_code(chip: &Chip) -> String {
+/// A chip's code in the URL.
+pub fn chip_code(chip: &Chip) -> String {
     match chip {
         Chip::Role(r) => format!("role:{}", code_of(ROLES, *r)),
         Chip::Kind(k) => format!("type:{}", code_of(KINDS, *k)),
@@ -533,7 +534,8 @@ fn chip_code(chip: &Chip) -> String {
     }
 }
 
-fn parse_chip(code: &str) -> Option<Chip> {
+/// A chip from its code in the URL (`role:admin`, `2fa-off`, `expiring:7`…).
+pub fn parse_chip(code: &str) -> Option<Chip> {
     let days = |v: &str| v.parse::<u32>().ok().filter(|d| (1..=3650).contains(d));
     Some(match code.split_once(':') {
         Some(("role", v)) => Chip::Role(value_of(ROLES, v)?),
@@ -554,6 +556,85 @@ fn parse_chip(code: &str) -> Option<Chip> {
 /// Whether any row carries activity data (the "inactive for N days" chip says so otherwise).
 pub fn has_activity_data(rows: &[Row]) -> bool {
     rows.iter().any(|r| r.last_active_ts.is_some())
+}
+
+/// The chips the page offers, by code, in the order of its "Add a filter" list. Workspaces are
+/// added from the org's list.
+pub const CHOICES: &[&str] = &[
+    "role:primary-owner",
+    "role:owner",
+    "role:admin",
+    "role:member",
+    "type:full",
+    "type:multi-channel-guest",
+    "type:single-channel-guest",
+    "type:bot",
+    "status:active",
+    "status:deactivated",
+    "status:invited",
+    "2fa-off",
+    "sso-off",
+    "expiring:7",
+    "expiring:30",
+    "no-expiry",
+    "inactive:30",
+    "inactive:90",
+];
+
+/// The rows at `order` as CSV (`id,name,display_name,email,role,type,status,workspaces,2fa,
+/// sso,expires,last_active`), times as UTC ISO dates, cells a spreadsheet would run as a
+/// formula defused.
+pub fn to_csv(rows: &[Row], order: &[usize]) -> String {
+    use crate::invite::job::defuse;
+    fn yes_no(v: Option<bool>) -> &'static str {
+        match v {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        }
+    }
+    fn date(ts: Option<i64>) -> String {
+        ts.map(crate::invite::dates::iso_utc).unwrap_or_default()
+    }
+    let mut out = String::new();
+    crate::invite::csv::write_row(
+        &mut out,
+        &[
+            "id",
+            "name",
+            "display_name",
+            "email",
+            "role",
+            "type",
+            "status",
+            "workspaces",
+            "2fa",
+            "sso",
+            "expires",
+            "last_active",
+        ],
+    );
+    for &i in order {
+        let Some(r) = rows.get(i) else { continue };
+        let workspaces: Vec<&str> = r.workspaces.iter().map(TeamId::as_str).collect();
+        let cells = [
+            r.id.to_string(),
+            r.name.clone(),
+            r.display_name.clone(),
+            r.email.clone(),
+            role_label(r.role).to_owned(),
+            kind_label(r.kind).to_owned(),
+            status_label(r.status).to_owned(),
+            workspaces.join(" "),
+            yes_no(r.has_2fa).to_owned(),
+            yes_no(r.has_sso).to_owned(),
+            date(r.expiration_ts),
+            date(r.last_active_ts),
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| defuse(c)).collect();
+        crate::invite::csv::write_row(&mut out, &cells);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -712,6 +793,43 @@ mod tests {
         assert_eq!(hits("w0b"), [1]);
         assert_eq!(hits("  "), [0, 1]);
         assert!(hits("nobody").is_empty());
+    }
+
+    #[test]
+    fn the_export_holds_every_row_of_the_view_defused() {
+        let mut r = row(
+            "W1",
+            "=HYPERLINK(\"x\")",
+            "a@x",
+            Role::Admin,
+            Kind::Full,
+            Status::Active,
+        );
+        r.expiration_ts = Some(NOW);
+        let rows = vec![
+            r,
+            row(
+                "W2",
+                "Bo, Jr.",
+                "b@x",
+                Role::Member,
+                Kind::Bot,
+                Status::Invited,
+            ),
+        ];
+        let csv = to_csv(&rows, &[1, 0]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3, "{csv}");
+        assert!(
+            lines[0].starts_with("id,name,display_name,email,role"),
+            "{csv}"
+        );
+        assert!(lines[1].starts_with("W2,\"Bo, Jr.\""), "{csv}");
+        assert!(lines[2].contains("'=HYPERLINK"), "{csv}");
+        assert!(lines[2].contains("2026-01-01"), "{csv}");
+        for code in CHOICES {
+            assert!(parse_chip(code).is_some(), "{code}");
+        }
     }
 
     #[test]

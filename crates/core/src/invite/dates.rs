@@ -1,6 +1,31 @@
 //! Guest expiration cells: `2025-06-30`, `2025-06-30 17:00` (UTC), or seconds since the
 //! epoch. The calendar arithmetic is done here, without a clock or a date library.
 
+/// The civil date of `days` since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// `2026-01-01 17:00` (UTC) for Unix seconds `ts`, as the import reads it back.
+pub fn iso_utc(ts: i64) -> String {
+    let (y, m, d) = civil_from_days(ts.div_euclid(86_400));
+    let secs = ts.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
 /// Days from 1970-01-01 to the civil date `year-month-day` (proleptic Gregorian; negative
 /// before 1970). Howard Hinnant's `days_from_civil`. `month` is 1–12, `day` 1–31.
 pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
@@ -131,6 +156,26 @@ fn epoch_text(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn civil_dates_round_trip(days in -1_000_000i64..1_000_000) {
+            let (y, m, d) = civil_from_days(days);
+            prop_assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    #[test]
+    fn iso_utc_is_what_the_import_reads() {
+        assert_eq!(iso_utc(1_767_225_600), "2026-01-01 00:00");
+        assert_eq!(iso_utc(1_767_225_600 + 17 * 3600 + 59), "2026-01-01 17:00");
+        assert_eq!(
+            parse_expiration(&iso_utc(1_800_000_000 - 1_800_000_000 % 60)).unwrap(),
+            1_800_000_000 - 1_800_000_000 % 60
+        );
+    }
+
     use super::*;
     use crate::validate::utc;
 

@@ -1,0 +1,131 @@
+// Members: everyone in the org, found in a keystroke; the view lives in the URL.
+import { test, expect } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { ConnectPage, expectAccessible, screenshot, watchErrors } from "./console.js";
+
+class MembersPage {
+  constructor(page) {
+    this.page = page;
+    this.heading = page.getByRole("heading", { name: "Members", level: 1 });
+    this.search = page.getByLabel("Search members");
+    this.addFilter = page.getByLabel("Add a filter");
+    this.chips = page.getByRole("list", { name: "Filters" }).getByRole("listitem");
+    this.rows = page.locator(".members-table tbody tr:not(.spacer)");
+    this.status = page.getByRole("status").filter({ hasText: "members" });
+    this.shown = page.getByText(/ shown$/);
+  }
+
+  async open({ token = "xoxp-sandbox-org-admin", path } = {}) {
+    const connect = new ConnectPage(this.page);
+    await connect.goto(path);
+    await connect.sandbox(token);
+    if (!path) await this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
+    await expect(this.heading).toBeVisible();
+  }
+
+  async loaded(via = "admin.users.list") {
+    await expect(this.status).toContainText(new RegExp(`^[\\d,]+ members, via ${via.replace(".", "\\.")}\\.$`), { timeout: 30_000 });
+  }
+
+  async shownCount() {
+    return Number((await this.shown.textContent()).replace(/[^\d]/g, ""));
+  }
+}
+
+test("everyone loads, only the rows in sight are drawn, and a keystroke finds one", async ({ page }) => {
+  const errors = watchErrors(page);
+  const members = new MembersPage(page);
+  await members.open();
+  await members.loaded();
+  const total = Number((await members.status.textContent()).match(/^([\d,]+)/)[1].replace(/,/g, ""));
+  expect(total).toBeGreaterThan(300);
+  // Virtualized: a few dozen rows in the DOM, whatever the count.
+  expect(await members.rows.count()).toBeLessThan(60);
+  await page.locator(".members-scroller").evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(members.rows.last()).toBeVisible();
+  expect(await members.rows.count()).toBeLessThan(60);
+
+  await page.locator("body").click();
+  await page.keyboard.press("/");
+  await expect(members.search).toBeFocused();
+  await page.keyboard.type("w0a1c0001");
+  await expect(members.shown).toHaveText("1 shown");
+  await expect(members.rows.first()).toContainText("Ingrid Solberg");
+  await expect(members.rows.first()).toContainText("primary owner");
+  expect(new URL(page.url()).searchParams.get("q")).toBe("w0a1c0001");
+  // j moves the cursor to the first row.
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("j");
+  await expect(members.rows.first()).toHaveAttribute("aria-current", "true");
+  await screenshot(page, "members-search");
+  expect(errors).toEqual([]);
+});
+
+test("filter chips can be negated, live in the URL, and Back undoes them", async ({ page }) => {
+  const members = new MembersPage(page);
+  await members.open();
+  await members.loaded();
+  const all = await members.shownCount();
+  await members.addFilter.selectOption({ label: "admin" });
+  await expect(members.chips).toHaveCount(1);
+  await expect(page).toHaveURL(/f=role%3Aadmin|f=role:admin/);
+  const admins = await members.shownCount();
+  expect(admins).toBeGreaterThan(0);
+  expect(admins).toBeLessThan(all);
+  await page.getByRole("button", { name: "Negate the filter admin" }).click();
+  await expect(members.chips.first()).toContainText("not admin");
+  await expect(members.shown).toHaveText(`${all - admins} shown`);
+  await page.goBack();
+  await expect(members.chips.first()).not.toContainText("not admin");
+  await expect(members.shown).toHaveText(`${admins} shown`);
+  await page.getByRole("button", { name: "Remove the filter admin" }).click();
+  await expect(members.chips).toHaveCount(0);
+  await expect(members.shown).toHaveText(`${all} shown`);
+
+  // Guests at a glance; and a filter Slack has no data for says so.
+  await members.addFilter.selectOption({ label: "guests with no expiry" });
+  expect(await members.shownCount()).toBeGreaterThan(0);
+  await members.addFilter.selectOption({ label: "inactive for 30 days" });
+  await expect(page.getByText("Slack sent no activity data")).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, "members-filters");
+});
+
+test("a link reproduces the view; a bad filter in it is named, not fatal", async ({ page }) => {
+  const members = new MembersPage(page);
+  await members.open({ path: "./members?f=role:owner&sort=email&desc=1" });
+  await members.loaded();
+  await expect(members.chips).toHaveCount(1);
+  await expect(members.chips.first()).toContainText("owner");
+  await expect(page.getByRole("columnheader", { name: "Email" })).toHaveAttribute("aria-sort", "descending");
+  const emails = await members.rows.locator("td:nth-child(2)").allTextContents();
+  expect(emails.length).toBeGreaterThan(1);
+  expect([...emails].sort().reverse()).toEqual(emails);
+
+  await members.open({ path: "./members?f=role:wizard" });
+  await expect(page.getByRole("alert")).toContainText("role:wizard");
+  await members.loaded();
+});
+
+test("export holds every row of the view, not just the visible ones", async ({ page }) => {
+  const members = new MembersPage(page);
+  await members.open();
+  await members.loaded();
+  await members.addFilter.selectOption({ label: "full member" });
+  const shown = await members.shownCount();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export this view (CSV)" }).click();
+  const file = await (await download).path();
+  const lines = readFileSync(file, "utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+  expect(lines[0]).toBe("id,name,display_name,email,role,type,status,workspaces,2fa,sso,expires,last_active");
+  expect(lines.length).toBe(shown + 1);
+  expect(shown).toBeGreaterThan(60);
+});
+
+test("a legacy token lists members with users.list, read-only", async ({ page }) => {
+  const members = new MembersPage(page);
+  await members.open({ token: "xoxp-sandbox-legacy" });
+  await members.loaded("users.list");
+  expect(await members.shownCount()).toBeGreaterThan(0);
+  await expect(page.getByRole("columnheader", { name: "2FA" })).toBeVisible();
+});
