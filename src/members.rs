@@ -166,6 +166,23 @@ impl Members {
         self.version.update(|v| *v += 1);
     }
 
+    /// The row of `id`, if loaded.
+    pub fn get(&self, id: &slack_admin_core::UserId) -> Option<Row> {
+        self.version.track();
+        self.rows
+            .with_value(|r| r.iter().find(|x| &x.id == id).cloned())
+    }
+
+    /// Puts a changed row in place of the one with its ID.
+    pub fn replace(&self, row: Row) {
+        self.rows.update_value(|r| {
+            if let Some(x) = r.iter_mut().find(|x| x.id == row.id) {
+                *x = row;
+            }
+        });
+        self.version.update(|v| *v += 1);
+    }
+
     /// Forgets everything (disconnect).
     pub fn clear(&self) {
         self.for_transport.set_value(None);

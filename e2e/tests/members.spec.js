@@ -11,7 +11,7 @@ class MembersPage {
     this.addFilter = page.getByLabel("Add a filter");
     this.chips = page.getByRole("list", { name: "Filters" }).getByRole("listitem");
     this.rows = page.locator(".members-table tbody tr:not(.spacer)");
-    this.status = page.getByRole("status").filter({ hasText: "members" });
+    this.status = page.getByRole("status").filter({ hasText: /^[\d,]+ members/ });
     this.shown = page.getByText(/ shown$/);
   }
 
@@ -128,4 +128,55 @@ test("a legacy token lists members with users.list, read-only", async ({ page })
   await members.loaded("users.list");
   expect(await members.shownCount()).toBeGreaterThan(0);
   await expect(page.getByRole("columnheader", { name: "2FA" })).toBeVisible();
+});
+
+test("a member's panel names each change before it is made, and the change shows", async ({ page }) => {
+  const members = new MembersPage(page);
+  await members.open();
+  await members.loaded();
+  await members.addFilter.selectOption({ label: "member" });
+  await members.addFilter.selectOption({ label: "full member" });
+  await members.addFilter.selectOption({ label: "active" });
+  const first = members.rows.first();
+  const name = (await first.locator(".member-name").textContent()).trim();
+  await first.locator(".member-name").click();
+  const panel = page.getByRole("region", { name });
+  await expect(panel).toBeVisible();
+  await panel.getByRole("button", { name: "Make admin" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Confirm: Make admin" });
+  await expect(confirm).toContainText(`${name} will be able to manage members`);
+  await expect(confirm).toContainText("admin.users.setAdmin");
+  await screenshot(page, "members-panel-confirm");
+  await confirm.getByRole("button", { name: "Confirm" }).click();
+  await expect(panel.getByRole("status")).toContainText("Done:");
+  await expect(panel.locator("dd").nth(2)).toHaveText("admin");
+  // Slack agrees: loaded again, the member is an admin.
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await members.loaded();
+  await page.getByRole("button", { name: "Remove the filter member", exact: true }).click();
+  await members.search.fill(name);
+  await expect(members.rows.filter({ hasText: name }).first()).toContainText("admin");
+  await expectAccessible(page);
+});
+
+test("what cannot be changed says why: the primary owner, a legacy token", async ({ page }) => {
+  const members = new MembersPage(page);
+  await members.open();
+  await members.loaded();
+  await members.search.fill("W0A1C0001");
+  await members.rows.first().locator(".member-name").click();
+  const panel = page.getByRole("region", { name: "Ingrid Solberg" });
+  await expect(panel.getByRole("button", { name: "Make regular member" })).toBeDisabled();
+  await expect(panel).toContainText("The primary owner cannot be changed here");
+  await page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+
+  await page.getByRole("button", { name: "Disconnect" }).click();
+  await new ConnectPage(page).sandbox("xoxp-sandbox-legacy");
+  await members.loaded("users.list");
+  // The search came along in the address; cleared, everyone shows.
+  await members.search.fill("");
+  await members.rows.first().locator(".member-name").click();
+  await expect(page.getByRole("button", { name: "Make admin" })).toBeDisabled();
+  await expect(page.locator(".member-panel")).toContainText("legacy tokens cannot");
 });

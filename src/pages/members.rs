@@ -82,6 +82,8 @@ fn MembersView() -> impl IntoView {
     });
     // The row under the keyboard cursor (an index into the view's order).
     let cursor = RwSignal::new(None::<usize>);
+    // The member whose panel is open.
+    let opened = RwSignal::new(None::<slack_admin_core::UserId>);
     let search_input = NodeRef::<leptos::html::Input>::new();
 
     // Keys: `/` to search, `j`/`k` to move, Esc to leave the search.
@@ -103,6 +105,17 @@ fn MembersView() -> impl IntoView {
             "Escape" if typing => {
                 if let Some(input) = search_input.get_untracked() {
                     let _ = input.blur();
+                }
+            }
+            "Escape" => opened.set(None),
+            "Enter" if !typing => {
+                if let Some(c) = cursor.get_untracked() {
+                    let id = order
+                        .with_untracked(|o| o.get(c).copied())
+                        .and_then(|i| members.with(|rows| rows.get(i).map(|r| r.id.clone())));
+                    if id.is_some() {
+                        opened.set(id);
+                    }
                 }
             }
             "j" | "k" if !typing => {
@@ -371,7 +384,7 @@ fn MembersView() -> impl IntoView {
                                 order[first..last]
                                     .iter()
                                     .enumerate()
-                                    .map(|(k, &i)| member_row(&rows[i], first + k, cur == Some(first + k), &team_name))
+                                    .map(|(k, &i)| member_row(&rows[i], first + k, cur == Some(first + k), &team_name, opened))
                                     .collect_view()
                             })
                         })
@@ -383,6 +396,7 @@ fn MembersView() -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {move || opened.get().map(|id| view! { <MemberPanel id=id opened=opened /> })}
         {move || (order.with(Vec::is_empty) && members.load_state().get() != Load::Loading).then(|| view! {
             <p class="members-empty">"No member matches this view. Remove a filter or change the search."</p>
         })}
@@ -402,7 +416,9 @@ fn member_row(
     position: usize,
     current: bool,
     team_name: &impl Fn(&str) -> String,
+    opened: RwSignal<Option<slack_admin_core::UserId>>,
 ) -> impl IntoView {
+    let id = r.id.clone();
     let workspaces = match r.workspaces.len() {
         0 => "none".to_owned(),
         1 => team_name(r.workspaces[0].as_str()),
@@ -422,7 +438,9 @@ fn member_row(
     view! {
         <tr aria-rowindex=position + 2 class:current=current aria-current=current.then_some("true")>
             <td>
-                <span class="member-name">{r.label().to_owned()}</span>
+                <button class="link member-name" on:click=move |_| opened.set(Some(id.clone()))>
+                    {r.label().to_owned()}
+                </button>
                 {(!r.display_name.is_empty() && r.display_name != r.label()).then(|| view! {
                     <span class="muted member-handle">{format!(" @{}", r.display_name)}</span>
                 })}
@@ -437,4 +455,222 @@ fn member_row(
             <td>{status_label(r.status)}</td>
         </tr>
     }
+}
+
+/// One member: what Slack says of them, and what can be changed, each change named before it
+/// is confirmed.
+#[component]
+fn MemberPanel(
+    id: slack_admin_core::UserId,
+    opened: RwSignal<Option<slack_admin_core::UserId>>,
+) -> impl IntoView {
+    use slack_admin_core::members::{after, expiration_consequence, offers, Action, Offer, Scene};
+    use slack_admin_core::methods::admin_users::*;
+    let session = expect_context::<Session>();
+    let members = expect_context::<Members>();
+    let Some(connection) = session.connection() else {
+        return ().into_any();
+    };
+    let identity = connection.identity.clone();
+    let scene = Scene {
+        can_change_roles: identity
+            .capabilities()
+            .iter()
+            .any(|c| c.feature == slack_admin_core::connection::Feature::Roles && c.available()),
+        org_name: identity.org_name().to_owned(),
+        me: identity.auth.user_id.clone(),
+    };
+    let org_id = identity
+        .auth
+        .enterprise_id
+        .as_ref()
+        .map(|e| slack_admin_core::TeamId::new(e.as_str()))
+        .unwrap_or_else(|| identity.team.id.clone());
+    let teams = identity.org_teams.clone();
+    let team_name = move |t: &slack_admin_core::TeamId| {
+        teams
+            .iter()
+            .find(|x| &x.id == t)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| t.to_string())
+    };
+    let confirming = RwSignal::new(None::<Offer>);
+    let result = RwSignal::new(None::<Result<String, slack_admin_core::SlackError>>);
+    let busy = RwSignal::new(false);
+    let expiry_text = RwSignal::new(String::new());
+    let expiry_error = RwSignal::new(None::<String>);
+    let row_id = id.clone();
+    let heading_id = format!("member-{}", id.as_str());
+    let row = move || members.get(&row_id);
+    // Kept beside the view (it is not Send): the closures only hold its handle.
+    let transport = StoredValue::new_local(connection.transport.clone());
+    let run = move |offer: Offer| {
+        let Some(current) = members.get(&id) else {
+            return;
+        };
+        let transport = transport.get_value();
+        let user_id = current.id.clone();
+        let org_id = org_id.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let outcome = match &offer.action {
+                Action::MakeAdmin => transport
+                    .call(&AdminUsersSetAdmin {
+                        team_id: org_id,
+                        user_id,
+                    })
+                    .await
+                    .map(|_| ()),
+                Action::MakeOwner => transport
+                    .call(&AdminUsersSetOwner {
+                        team_id: org_id,
+                        user_id,
+                    })
+                    .await
+                    .map(|_| ()),
+                Action::MakeRegular => transport
+                    .call(&AdminUsersSetRegular {
+                        team_id: org_id,
+                        user_id,
+                    })
+                    .await
+                    .map(|_| ()),
+                Action::Remove(team) => transport
+                    .call(&AdminUsersRemove {
+                        team_id: team.clone(),
+                        user_id,
+                    })
+                    .await
+                    .map(|_| ()),
+                Action::SignOut => transport
+                    .call(&AdminUsersSessionReset {
+                        user_id,
+                        ..AdminUsersSessionReset::default()
+                    })
+                    .await
+                    .map(|_| ()),
+                Action::SetExpiration(ts) => transport
+                    .call(&AdminUsersSetExpiration {
+                        expiration_ts: *ts,
+                        user_id,
+                        team_id: None,
+                    })
+                    .await
+                    .map(|_| ()),
+            };
+            busy.set(false);
+            confirming.set(None);
+            match outcome {
+                Ok(()) => {
+                    members.replace(after(&current, &offer.action));
+                    result.set(Some(Ok(format!("Done: {}", offer.consequence))));
+                }
+                Err(e) => result.set(Some(Err(e))),
+            }
+        });
+    };
+    let label_id = heading_id.clone();
+    view! {
+        <aside class="card member-panel" role="region" aria-labelledby=label_id>
+            {move || row().map(|r| {
+                let scene = scene.clone();
+                let team_name = team_name.clone();
+                let list: Vec<Offer> = offers(&r, &scene, &team_name);
+                let guest = r.is_guest();
+                let r2 = r.clone();
+                let run = run.clone();
+                let run2 = run.clone();
+                view! {
+                    <div class="panel-head">
+                        <h2 id=heading_id.clone()>{r.label().to_owned()}</h2>
+                        <button class="button secondary" on:click=move |_| opened.set(None)>"Close (Esc)"</button>
+                    </div>
+                    <dl class="facts">
+                        <dt>"ID"</dt><dd>{r.id.to_string()}</dd>
+                        <dt>"Email"</dt><dd>{if r.email.is_empty() { "not shown to this token".to_owned() } else { r.email.clone() }}</dd>
+                        <dt>"Role"</dt><dd>{role_label(r.role)}</dd>
+                        <dt>"Type"</dt><dd>{kind_label(r.kind)}</dd>
+                        <dt>"Status"</dt><dd>{status_label(r.status)}</dd>
+                        <dt>"Workspaces"</dt>
+                        <dd>{if r.workspaces.is_empty() { "none".to_owned() } else { r.workspaces.iter().map(&team_name).collect::<Vec<_>>().join(", ") }}</dd>
+                        {guest.then(|| view! {
+                            <dt>"Guest account expires"</dt>
+                            <dd>{r.expiration_ts.map(|t| format!("{} UTC", slack_admin_core::invite::dates::iso_utc(t))).unwrap_or_else(|| "never".into())}</dd>
+                        })}
+                    </dl>
+                    <ul class="member-actions">
+                        {list.into_iter().map(|o| {
+                            let refused = o.refused.clone();
+                            let o2 = o.clone();
+                            view! {
+                                <li>
+                                    <button
+                                        class="button secondary"
+                                        disabled=refused.is_some() || busy.get()
+                                        aria-describedby=refused.as_ref().map(|_| format!("why-{}", o.label.replace(' ', "-")))
+                                        on:click=move |_| { result.set(None); confirming.set(Some(o2.clone())); }
+                                    >
+                                        {o.label.clone()}
+                                    </button>
+                                    {refused.map(|why| view! { <span class="muted why" id=format!("why-{}", o.label.replace(' ', "-"))>{why}</span> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {guest.then(|| {
+                        let r3 = r2.clone();
+                        let run = run2.clone();
+                        view! {
+                            <div class="expiry-form">
+                                <label for="member-expiry">"New expiration (your time zone)"</label>
+                                <input id="member-expiry" type="datetime-local" bind:value=expiry_text />
+                                <button class="button secondary" disabled=move || !scene.can_change_roles || busy.get() on:click=move |_| {
+                                    let text = expiry_text.get_untracked();
+                                    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&text)).get_time();
+                                    if text.is_empty() || ms.is_nan() {
+                                        expiry_error.set(Some("Choose a date and time first.".into()));
+                                        return;
+                                    }
+                                    let ts = (ms / 1000.0) as i64;
+                                    match expiration_consequence(&r3, ts, crate::browser::now_s()) {
+                                        Ok(c) => {
+                                            expiry_error.set(None);
+                                            result.set(None);
+                                            confirming.set(Some(Offer {
+                                                action: Action::SetExpiration(ts),
+                                                label: "Set expiration".into(),
+                                                consequence: c,
+                                                refused: None,
+                                                method: "admin.users.setExpiration",
+                                            }));
+                                        }
+                                        Err(e) => expiry_error.set(Some(e)),
+                                    }
+                                    let _ = &run;
+                                }>"Set expiration…"</button>
+                                <p class="field-error" aria-live="polite">{move || expiry_error.get()}</p>
+                            </div>
+                        }
+                    })}
+                    {move || confirming.get().map(|o| {
+                        let run = run.clone();
+                        let o2 = o.clone();
+                        view! {
+                            <div class="confirm" role="alertdialog" aria-label=format!("Confirm: {}", o.label)>
+                                <p><strong>{o.label.clone()}</strong> ": " {o.consequence.clone()}</p>
+                                <p class="muted">"Sent with " <code>{o.method}</code> "."</p>
+                                <button class="button primary" disabled=move || busy.get() on:click=move |_| run(o2.clone())>"Confirm"</button>
+                                <button class="button secondary" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                            </div>
+                        }
+                    })}
+                    {move || result.get().map(|r| match r {
+                        Ok(done) => view! { <p class="success-panel" role="status">{done}</p> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    })}
+                }
+            })}
+        </aside>
+    }
+    .into_any()
 }

@@ -637,6 +637,169 @@ pub fn to_csv(rows: &[Row], order: &[usize]) -> String {
     out
 }
 
+/// A change the member panel offers for one member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    MakeAdmin,
+    MakeOwner,
+    MakeRegular,
+    /// Remove from one workspace.
+    Remove(TeamId),
+    /// Sign out of every session (`admin.users.session.reset`).
+    SignOut,
+    /// Guests: the account ends at this time (Unix seconds).
+    SetExpiration(i64),
+}
+
+/// What the panel shows for an action: its button, the consequence to confirm, and why it is
+/// refused, if it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    pub action: Action,
+    pub label: String,
+    pub consequence: String,
+    pub refused: Option<String>,
+    /// The method it calls.
+    pub method: &'static str,
+}
+
+/// The facts about the connection an offer depends on.
+#[derive(Clone, Debug, Default)]
+pub struct Scene {
+    /// A Grid org admin token with `admin.users:write`: roles can change through the API.
+    pub can_change_roles: bool,
+    /// The org's name, for org-wide role changes.
+    pub org_name: String,
+    /// The admin's own user ID.
+    pub me: UserId,
+}
+
+impl Action {
+    pub fn method(&self) -> &'static str {
+        match self {
+            Action::MakeAdmin => "admin.users.setAdmin",
+            Action::MakeOwner => "admin.users.setOwner",
+            Action::MakeRegular => "admin.users.setRegular",
+            Action::Remove(_) => "admin.users.remove",
+            Action::SignOut => "admin.users.session.reset",
+            Action::SetExpiration(_) => "admin.users.setExpiration",
+        }
+    }
+}
+
+/// The actions for `row`, each with its consequence and, when it cannot be done here, why.
+/// `team_name` names a workspace by ID.
+pub fn offers(row: &Row, scene: &Scene, team_name: &dyn Fn(&TeamId) -> String) -> Vec<Offer> {
+    let who = row.label().to_owned();
+    let org = if scene.org_name.is_empty() {
+        "the org".to_owned()
+    } else {
+        scene.org_name.clone()
+    };
+    let common = || -> Option<String> {
+        if !scene.can_change_roles {
+            return Some("This token cannot change members through Slack's API: it takes an Enterprise Grid org admin token with admin.users:write (legacy tokens cannot).".into());
+        }
+        if row.role == Role::PrimaryOwner {
+            return Some("The primary owner cannot be changed here: only they can transfer primary ownership, in Slack's settings.".into());
+        }
+        if row.kind == Kind::Bot {
+            return Some(
+                "This is an app's bot, not a person: manage it from the app's settings.".into(),
+            );
+        }
+        if row.status == Status::Deactivated {
+            return Some("The account is deactivated: reactivate it first.".into());
+        }
+        None
+    };
+    let offer =
+        |action: Action, label: String, consequence: String, refused: Option<String>| Offer {
+            method: action.method(),
+            action,
+            label,
+            consequence,
+            refused,
+        };
+    let mut out = Vec::new();
+    let guest_refusal = || {
+        row.is_guest().then(|| "Guests cannot hold a role: make them a full member first (add them to a workspace as a full member).".to_owned())
+    };
+    let same =
+        |role: Role, words: &str| (row.role == role).then(|| format!("{who} is already {words}."));
+    out.push(offer(
+        Action::MakeAdmin,
+        "Make admin".into(),
+        format!("{who} will be able to manage members and settings of {org}'s workspaces."),
+        common()
+            .or_else(guest_refusal)
+            .or_else(|| same(Role::Admin, "an admin")),
+    ));
+    out.push(offer(
+        Action::MakeOwner,
+        "Make owner".into(),
+        format!("{who} will be an owner of {org}: everything an admin can do, and managing admins and billing."),
+        common().or_else(guest_refusal).or_else(|| same(Role::Owner, "an owner")),
+    ));
+    out.push(offer(
+        Action::MakeRegular,
+        "Make regular member".into(),
+        format!("{who} will lose their admin or owner rights in {org}."),
+        common()
+            .or_else(|| same(Role::Member, "a regular member"))
+            .or_else(|| {
+                (row.id == scene.me).then(|| {
+                    "You cannot remove your own rights here: another admin must.".to_owned()
+                })
+            }),
+    ));
+    for team in &row.workspaces {
+        let name = team_name(team);
+        out.push(offer(
+            Action::Remove(team.clone()),
+            format!("Remove from {name}"),
+            format!("{who} will leave {name} and lose access to its channels; other workspaces are not affected."),
+            common().or_else(|| (row.id == scene.me).then(|| "You cannot remove yourself.".to_owned())),
+        ));
+    }
+    out.push(offer(
+        Action::SignOut,
+        "Sign out everywhere".into(),
+        format!("{who} will be signed out of Slack on every device and browser, and must sign in again."),
+        if scene.can_change_roles { None } else { common() },
+    ));
+    out
+}
+
+/// The consequence of a new guest expiration, in the admin's words.
+pub fn expiration_consequence(row: &Row, ts: i64, now: i64) -> Result<String, String> {
+    if !row.is_guest() {
+        return Err("Only guests have an expiration date.".into());
+    }
+    if ts <= now {
+        return Err("The date is in the past: choose a later one.".into());
+    }
+    Ok(format!(
+        "{}'s account will be deactivated on {} UTC (Slack applies it on the hour).",
+        row.label(),
+        crate::invite::dates::iso_utc(ts)
+    ))
+}
+
+/// The row after `action` succeeded, as Slack will then list it.
+pub fn after(row: &Row, action: &Action) -> Row {
+    let mut r = row.clone();
+    match action {
+        Action::MakeAdmin => r.role = Role::Admin,
+        Action::MakeOwner => r.role = Role::Owner,
+        Action::MakeRegular => r.role = Role::Member,
+        Action::Remove(team) => r.workspaces.retain(|t| t != team),
+        Action::SignOut => {}
+        Action::SetExpiration(ts) => r.expiration_ts = Some(*ts),
+    }
+    r
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -830,6 +993,89 @@ mod tests {
         for code in CHOICES {
             assert!(parse_chip(code).is_some(), "{code}");
         }
+    }
+
+    #[test]
+    fn actions_say_what_happens_and_why_not() {
+        let scene = Scene {
+            can_change_roles: true,
+            org_name: "Northwind".into(),
+            me: UserId::new("W9"),
+        };
+        let name = |t: &TeamId| format!("team {t}");
+        let mut ana = row(
+            "W1",
+            "Ana",
+            "ana@x",
+            Role::Member,
+            Kind::Full,
+            Status::Active,
+        );
+        ana.workspaces = vec![TeamId::new("T1")];
+        let o = offers(&ana, &scene, &name);
+        let admin = o.iter().find(|o| o.action == Action::MakeAdmin).unwrap();
+        assert_eq!(admin.refused, None);
+        assert!(
+            admin
+                .consequence
+                .starts_with("Ana will be able to manage members"),
+            "{}",
+            admin.consequence
+        );
+        let regular = o.iter().find(|o| o.action == Action::MakeRegular).unwrap();
+        assert_eq!(
+            regular.refused.as_deref(),
+            Some("Ana is already a regular member.")
+        );
+        assert!(o.iter().any(|o| o.label == "Remove from team T1"));
+
+        let boss = row(
+            "W2",
+            "Boss",
+            "b@x",
+            Role::PrimaryOwner,
+            Kind::Full,
+            Status::Active,
+        );
+        assert!(offers(&boss, &scene, &name)
+            .iter()
+            .filter(|o| o.action != Action::SignOut)
+            .all(|o| o.refused.as_deref().unwrap().contains("primary owner")));
+        let guest = row(
+            "W3",
+            "Gus",
+            "g@x",
+            Role::Member,
+            Kind::MultiChannelGuest,
+            Status::Active,
+        );
+        let o = offers(&guest, &scene, &name);
+        assert!(o
+            .iter()
+            .find(|o| o.action == Action::MakeOwner)
+            .unwrap()
+            .refused
+            .as_deref()
+            .unwrap()
+            .contains("Guests cannot"));
+        let legacy = Scene {
+            can_change_roles: false,
+            ..scene.clone()
+        };
+        assert!(offers(&ana, &legacy, &name).iter().all(|o| o
+            .refused
+            .as_deref()
+            .unwrap()
+            .contains("legacy tokens cannot")));
+        assert_eq!(after(&ana, &Action::MakeAdmin).role, Role::Admin);
+        assert!(after(&ana, &Action::Remove(TeamId::new("T1")))
+            .workspaces
+            .is_empty());
+        assert!(expiration_consequence(&guest, NOW - 1, NOW).is_err());
+        assert!(expiration_consequence(&ana, NOW + DAY, NOW).is_err());
+        assert!(expiration_consequence(&guest, NOW + DAY, NOW)
+            .unwrap()
+            .contains("2026-01-02 00:00 UTC"));
     }
 
     #[test]
