@@ -180,3 +180,23 @@ test("what cannot be changed says why: the primary owner, a legacy token", async
   await expect(page.getByRole("button", { name: "Make admin" })).toBeDisabled();
   await expect(page.locator(".member-panel")).toContainText("legacy tokens cannot");
 });
+
+test("the overview counts admins and owners without 2FA or SSO, and links to them", async ({ page }) => {
+  const connect = new ConnectPage(page);
+  await connect.goto();
+  await connect.sandbox();
+  const security = page.getByRole("region", { name: "Security at a glance" });
+  const no2fa = security.getByRole("link", { name: /without two-factor authentication/ });
+  await expect(no2fa).toBeVisible({ timeout: 30_000 });
+  const n = Number((await no2fa.textContent()).match(/^(\d+)/)[1]);
+  expect(n).toBeGreaterThan(0);
+  await no2fa.click();
+  const members = new MembersPage(page);
+  await expect(members.heading).toBeVisible();
+  await expect(members.chips).toHaveCount(3);
+  await expect(members.shown).toHaveText(`${n} shown`);
+  // Guests at a glance.
+  await page.getByRole("link", { name: "no expiry" }).click();
+  await expect(members.chips).toHaveCount(1);
+  await expect(members.chips.first()).toContainText("guests with no expiry");
+});

@@ -337,6 +337,14 @@ fn MembersView() -> impl IntoView {
                     .collect_view()}
             </select>
         </div>
+        <p class="quick-views">
+            "Guests: "
+            <a href=crate::href("/members?f=expiring%3A7")>"expiring within 7 days"</a>
+            " · "
+            <a href=crate::href("/members?f=expiring%3A30")>"within 30 days"</a>
+            " · "
+            <a href=crate::href("/members?f=no-expiry")>"no expiry"</a>
+        </p>
         <ul class="chips" aria-label="Filters">{chips}</ul>
         {move || {
             let inactive = view_of().filters.iter().any(|f| f.chip.needs_activity_data());

@@ -77,6 +77,8 @@ fn Overview() -> impl IntoView {
             })}
         </section>
 
+        <SecurityAtAGlance />
+
         <section class="card" aria-labelledby="capabilities-heading">
             <h2 id="capabilities-heading">"What this token can do"</h2>
             <ul class="capabilities">
@@ -95,6 +97,91 @@ fn Overview() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// Admins and owners without 2FA or SSO, counted from the members list (Grid admin tokens:
+/// only `admin.users.list` says who has them).
+#[component]
+fn SecurityAtAGlance() -> impl IntoView {
+    use crate::members::{Load, Members};
+    use slack_admin_core::connection::Feature;
+    use slack_admin_core::members::Role;
+    let session = expect_context::<Session>();
+    let members = expect_context::<Members>();
+    let Some(connection) = session.connection() else {
+        return ().into_any();
+    };
+    let grid_list = connection
+        .identity
+        .capabilities()
+        .into_iter()
+        .find(|c| c.feature == Feature::Members)
+        .and_then(|c| c.via)
+        == Some("admin.users.list");
+    if !grid_list {
+        return view! {
+            <section class="card" aria-labelledby="security-heading">
+                <h2 id="security-heading">"Security at a glance"</h2>
+                <p class="muted">
+                    "Who has two-factor authentication or SSO is known only through admin.users.list, "
+                    "with an Enterprise Grid org admin token."
+                </p>
+            </section>
+        }
+        .into_any();
+    }
+    members.ensure(session);
+    let counts = Memo::new(move |_| {
+        members.with(|rows| {
+            let privileged = |r: &&slack_admin_core::members::Row| {
+                r.role != Role::Member && r.status == slack_admin_core::members::Status::Active
+            };
+            let no_2fa = rows
+                .iter()
+                .filter(privileged)
+                .filter(|r| r.has_2fa == Some(false))
+                .count();
+            let no_sso = rows
+                .iter()
+                .filter(privileged)
+                .filter(|r| r.has_sso == Some(false))
+                .count();
+            (no_2fa, no_sso)
+        })
+    });
+    let line = move |n: usize, what: &'static str, chip: &'static str| {
+        let href = crate::href(&format!(
+            "/members?f=-role%3Amember&f=status%3Aactive&f={chip}"
+        ));
+        view! {
+            <li class:warning={n > 0}>
+                <a href=href>{format!("{n} {} without {what}", if n == 1 { "admin or owner" } else { "admins and owners" })}</a>
+            </li>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="security-heading">
+            <h2 id="security-heading">"Security at a glance"</h2>
+            {move || match members.load_state().get() {
+                Load::Done => {
+                    let (a, b) = counts.get();
+                    view! {
+                        <ul class="security-counts">
+                            {line(a, "two-factor authentication", "2fa-off")}
+                            {line(b, "SSO", "sso-off")}
+                        </ul>
+                    }
+                    .into_any()
+                }
+                Load::Failed(_) => view! {
+                    <p class="muted">"The members list did not load; see Members for the reason."</p>
+                }
+                .into_any(),
+                _ => view! { <p class="muted" role="status">"Counting from the members list…"</p> }.into_any(),
+            }}
         </section>
     }
     .into_any()
