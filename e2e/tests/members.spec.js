@@ -200,3 +200,27 @@ test("the overview counts admins and owners without 2FA or SSO, and links to the
   await expect(members.chips).toHaveCount(1);
   await expect(members.chips.first()).toContainText("guests with no expiry");
 });
+
+test("adding someone to another workspace names the workspace and channels first", async ({ page }) => {
+  const members = new MembersPage(page);
+  await members.open();
+  await members.loaded();
+  await members.addFilter.selectOption({ label: "full member" });
+  await members.addFilter.selectOption({ label: "member" });
+  const row = members.rows.filter({ hasText: "Northwind HQ" }).first();
+  const name = (await row.locator(".member-name").textContent()).trim();
+  await row.locator(".member-name").click();
+  const panel = page.getByRole("region", { name });
+  await panel.getByLabel("Workspace", { exact: true }).selectOption({ label: "Northwind Labs" });
+  const channels = panel.locator("#assign-channels");
+  await channels.fill("general");
+  await expect(panel.getByRole("listbox", { name: "Matching channels" }).getByRole("option").first()).toContainText("#general");
+  await channels.press("Enter");
+  await panel.getByRole("button", { name: "Add to workspace…" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Confirm: Add to Northwind Labs" });
+  await expect(confirm).toContainText(`${name} will join Northwind Labs as a full member, in #general.`);
+  await confirm.getByRole("button", { name: "Confirm" }).click();
+  await expect(panel.getByRole("status")).toContainText("Done:");
+  await expect(panel.locator("dd").nth(5)).toContainText("Northwind Labs");
+  await screenshot(page, "members-panel-assigned");
+});

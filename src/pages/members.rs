@@ -565,6 +565,20 @@ fn MemberPanel(
                     })
                     .await
                     .map(|_| ()),
+                Action::Assign(team, channels) => transport
+                    .call(&AdminUsersAssign {
+                        team_id: team.clone(),
+                        user_id,
+                        channel_ids: (!channels.is_empty()).then(|| channels.clone()),
+                        is_restricted: (current.kind
+                            == slack_admin_core::members::Kind::MultiChannelGuest)
+                            .then_some(true),
+                        is_ultra_restricted: (current.kind
+                            == slack_admin_core::members::Kind::SingleChannelGuest)
+                            .then_some(true),
+                    })
+                    .await
+                    .map(|_| ()),
             };
             busy.set(false);
             confirming.set(None);
@@ -660,6 +674,9 @@ fn MemberPanel(
                             </div>
                         }
                     })}
+                    {(scene.can_change_roles && r2.kind != slack_admin_core::members::Kind::Bot).then(|| {
+                        view! { <AssignForm row=r2.clone() confirming=confirming result=result /> }
+                    })}
                     {move || confirming.get().map(|o| {
                         let run = run.clone();
                         let o2 = o.clone();
@@ -679,6 +696,116 @@ fn MemberPanel(
                 }
             })}
         </aside>
+    }
+    .into_any()
+}
+
+/// Add to a workspace: which one, and the channels to join there (the kind of account stays).
+#[component]
+fn AssignForm(
+    row: Row,
+    confirming: RwSignal<Option<slack_admin_core::members::Offer>>,
+    result: RwSignal<Option<Result<String, slack_admin_core::SlackError>>>,
+) -> impl IntoView {
+    use crate::components::channel_picker::ChannelChooser;
+    use slack_admin_core::members::{assign_consequence, Action, Offer};
+    let session = expect_context::<Session>();
+    let Some(connection) = session.connection() else {
+        return ().into_any();
+    };
+    let others: Vec<(slack_admin_core::TeamId, String)> = connection
+        .identity
+        .org_teams
+        .iter()
+        .filter(|t| {
+            !(row.status == slack_admin_core::members::Status::Active
+                && row.workspaces.contains(&t.id))
+        })
+        .map(|t| (t.id.clone(), t.name.clone()))
+        .collect();
+    if others.is_empty() {
+        return ().into_any();
+    }
+    let team = RwSignal::new(others[0].0.clone());
+    let chosen = RwSignal::new(Vec::<slack_admin_core::ChannelId>::new());
+    let error = RwSignal::new(None::<String>);
+    let transport = StoredValue::new_local(connection.transport.clone());
+    let loaded = LocalResource::new(move || {
+        let transport = transport.get_value();
+        let team = team.get();
+        async move {
+            let channels = session.channels_of(&transport, Some(team.clone())).await;
+            (team, channels)
+        }
+    });
+    let listed: Signal<
+        Option<
+            Result<
+                Vec<slack_admin_core::methods::conversations::Channel>,
+                slack_admin_core::SlackError,
+            >,
+        >,
+    > = Signal::derive(move || {
+        let want = team.get();
+        loaded.get().filter(|(of, _)| *of == want).map(|(_, c)| c)
+    });
+    let single = row.kind == slack_admin_core::members::Kind::SingleChannelGuest;
+    let names = others.clone();
+    let ask = move |_| {
+        let t = team.get_untracked();
+        let team_name = names
+            .iter()
+            .find(|(id, _)| *id == t)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default();
+        let ids = chosen.get_untracked();
+        let channel_names: Vec<String> = listed.with_untracked(|l| {
+            let all = l.as_ref().and_then(|r| r.as_ref().ok());
+            ids.iter()
+                .map(|id| {
+                    all.and_then(|c| c.iter().find(|ch| &ch.id == id).map(|ch| ch.name.clone()))
+                        .unwrap_or_else(|| id.to_string())
+                })
+                .collect()
+        });
+        match assign_consequence(&row, &t, &team_name, &channel_names) {
+            Ok(c) => {
+                error.set(None);
+                result.set(None);
+                confirming.set(Some(Offer {
+                    action: Action::Assign(t, ids),
+                    label: format!("Add to {team_name}"),
+                    consequence: c,
+                    refused: None,
+                    method: "admin.users.assign",
+                }));
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    view! {
+        <fieldset class="assign-form">
+            <legend>"Add to a workspace"</legend>
+            <label for="assign-team">"Workspace"</label>
+            <select
+                id="assign-team"
+                on:change=move |ev| {
+                    chosen.set(Vec::new());
+                    team.set(slack_admin_core::TeamId::new(event_target_value(&ev)));
+                }
+            >
+                {others.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+            </select>
+            <label for="assign-channels">"Channels to join (optional for full members)"</label>
+            <ChannelChooser
+                input_id="assign-channels"
+                channels=listed
+                chosen=chosen
+                max=Signal::derive(move || single.then_some(1))
+            />
+            <button class="button secondary" on:click=ask>"Add to workspace…"</button>
+            <p class="field-error" aria-live="polite">{move || error.get()}</p>
+        </fieldset>
     }
     .into_any()
 }

@@ -649,6 +649,8 @@ pub enum Action {
     SignOut,
     /// Guests: the account ends at this time (Unix seconds).
     SetExpiration(i64),
+    /// Add to a workspace (as the kind of account they are), joining these channels.
+    Assign(TeamId, Vec<crate::ids::ChannelId>),
 }
 
 /// What the panel shows for an action: its button, the consequence to confirm, and why it is
@@ -683,6 +685,7 @@ impl Action {
             Action::Remove(_) => "admin.users.remove",
             Action::SignOut => "admin.users.session.reset",
             Action::SetExpiration(_) => "admin.users.setExpiration",
+            Action::Assign(..) => "admin.users.assign",
         }
     }
 }
@@ -796,8 +799,51 @@ pub fn after(row: &Row, action: &Action) -> Row {
         Action::Remove(team) => r.workspaces.retain(|t| t != team),
         Action::SignOut => {}
         Action::SetExpiration(ts) => r.expiration_ts = Some(*ts),
+        Action::Assign(team, _) => {
+            if !r.workspaces.contains(team) {
+                r.workspaces.push(team.clone());
+            }
+        }
     }
     r
+}
+
+/// The consequence of adding `row` to the workspace `team` (named `team_name`) with
+/// `channels` (their names), or why it cannot be done.
+pub fn assign_consequence(
+    row: &Row,
+    team: &TeamId,
+    team_name: &str,
+    channels: &[String],
+) -> Result<String, String> {
+    if row.kind == Kind::Bot {
+        return Err(
+            "This is an app's bot, not a person: add the app to the workspace instead.".into(),
+        );
+    }
+    if row.status == Status::Active && row.workspaces.contains(team) {
+        return Err(format!("{} is already in {team_name}.", row.label()));
+    }
+    if row.kind == Kind::SingleChannelGuest && channels.len() != 1 {
+        return Err("A single-channel guest joins exactly one channel: choose one.".into());
+    }
+    if row.is_guest() && channels.is_empty() {
+        return Err("A guest sees only the channels they are in: choose at least one.".into());
+    }
+    let mut out = format!(
+        "{} will join {team_name} as a {}",
+        row.label(),
+        kind_label(row.kind)
+    );
+    if !channels.is_empty() {
+        let names: Vec<String> = channels.iter().map(|c| format!("#{c}")).collect();
+        let _ = write!(out, ", in {}", names.join(", "));
+    }
+    if row.status == Status::Deactivated {
+        out.push_str("; the account is reactivated");
+    }
+    out.push('.');
+    Ok(out)
 }
 
 #[cfg(test)]
