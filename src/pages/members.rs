@@ -41,9 +41,23 @@ fn MembersView() -> impl IntoView {
     let parsed = Memo::new(move |_| View::from_query(&location.search.get()));
     let view_of = move || parsed.get().unwrap_or_default();
     let now = crate::browser::now_s();
+    // Sorted once per column and direction; a keystroke only filters that order.
+    let sort_key = Memo::new(move |_| {
+        let v = view_of();
+        (v.sort, v.descending)
+    });
+    let sorted = Memo::new(move |_| {
+        let (sort, descending) = sort_key.get();
+        let view = View {
+            sort,
+            descending,
+            ..View::default()
+        };
+        members.with(|rows| view.sort_order(rows))
+    });
     let order = Memo::new(move |_| {
         let view = view_of();
-        members.with(|rows| view.apply(rows, now))
+        sorted.with(|sorted| members.with(|rows| view.filter_sorted(rows, sorted, now)))
     });
     let total = Memo::new(move |_| members.with(|rows| rows.len()));
     let set_view = {

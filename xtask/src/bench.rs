@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const USAGE: &str = "usage: cargo xtask bench <sim | size | invites>";
+const USAGE: &str = "usage: cargo xtask bench <sim | size | invites | members>";
 
 /// The first load's aim, brotli-compressed, in bytes (1 KB = 1000 bytes).
 const SIZE_AIM: usize = 300_000;
@@ -27,8 +27,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 ]),
                 "invites benchmark",
             ),
+            "members" => exec(
+                cargo().args([
+                    "run",
+                    "--release",
+                    "-p",
+                    "slack-sim",
+                    "--example",
+                    "bench_members",
+                ]),
+                "members benchmark",
+            ),
             other => Err(format!(
-                "no benchmark named `{other}`; there are: sim, size, invites\n{USAGE}"
+                "no benchmark named `{other}`; there are: sim, size, invites, members\n{USAGE}"
             )),
         },
         _ => Err(USAGE.into()),

@@ -15,7 +15,7 @@ mod weight;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] | test [--from STAGE] [--only STAGE] | bench <sim | size>>";
+const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] | test [--from STAGE] [--only STAGE] | bench <sim | size | invites | members>>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

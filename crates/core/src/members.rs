@@ -61,6 +61,9 @@ pub struct Row {
     pub last_active_ts: Option<i64>,
     /// Lower-case name, display name, email and ID, for search.
     haystack: String,
+    /// Lower-case label and email, for sorting without allocating.
+    label_key: String,
+    email_key: String,
 }
 
 impl Row {
@@ -95,6 +98,8 @@ impl Row {
             self.name, self.display_name, self.email, self.id
         )
         .to_lowercase();
+        self.label_key = self.label().to_lowercase();
+        self.email_key = self.email.to_lowercase();
     }
 
     /// The name to show: the full name, else the display name, else the email, else the ID.
@@ -341,16 +346,30 @@ impl View {
     /// The indexes of the rows in the view, in its order. Ties fall back to the name, then the
     /// ID, so the order is total and stable between renders.
     pub fn apply(&self, rows: &[Row], now: i64) -> Vec<usize> {
-        let needle = self.search.trim().to_lowercase();
-        let mut out: Vec<usize> = (0..rows.len())
-            .filter(|&i| {
-                let r = &rows[i];
-                (needle.is_empty() || r.haystack.contains(&needle))
-                    && self.filters.iter().all(|f| f.matches(r, now))
-            })
-            .collect();
+        self.filter_sorted(rows, &self.sort_order(rows), now)
+    }
+
+    /// Every row in this view's order, whatever the search and filters: computed once per
+    /// sort, so a keystroke only filters ([`View::filter_sorted`]).
+    pub fn sort_order(&self, rows: &[Row]) -> Vec<usize> {
+        let mut out: Vec<usize> = (0..rows.len()).collect();
         out.sort_by(|&a, &b| self.compare(&rows[a], &rows[b]));
         out
+    }
+
+    /// The rows of `sorted` (a [`View::sort_order`] of the same sort) in this view, in order.
+    pub fn filter_sorted(&self, rows: &[Row], sorted: &[usize], now: i64) -> Vec<usize> {
+        let needle = self.search.trim().to_lowercase();
+        sorted
+            .iter()
+            .copied()
+            .filter(|&i| {
+                rows.get(i).is_some_and(|r| {
+                    (needle.is_empty() || r.haystack.contains(&needle))
+                        && self.filters.iter().all(|f| f.matches(r, now))
+                })
+            })
+            .collect()
     }
 
     fn compare(&self, a: &Row, b: &Row) -> Ordering {
@@ -361,7 +380,7 @@ impl View {
             primary
         };
         primary
-            .then_with(|| a.label().to_lowercase().cmp(&b.label().to_lowercase()))
+            .then_with(|| a.label_key.cmp(&b.label_key))
             .then_with(|| a.id.as_str().cmp(b.id.as_str()))
     }
 
@@ -451,8 +470,8 @@ fn compare_by(key: SortKey, a: &Row, b: &Row) -> Ordering {
         }
     }
     match key {
-        SortKey::Name => a.label().to_lowercase().cmp(&b.label().to_lowercase()),
-        SortKey::Email => a.email.to_lowercase().cmp(&b.email.to_lowercase()),
+        SortKey::Name => a.label_key.cmp(&b.label_key),
+        SortKey::Email => a.email_key.cmp(&b.email_key),
         SortKey::Role => a.role.cmp(&b.role),
         SortKey::Kind => a.kind.cmp(&b.kind),
         SortKey::Workspaces => a.workspaces.len().cmp(&b.workspaces.len()),
