@@ -55,10 +55,19 @@ fn MembersView() -> impl IntoView {
         };
         members.with(|rows| view.sort_order(rows))
     });
-    let order = Memo::new(move |_| {
+    // Typing forward filters the previous result, not the whole list.
+    let filtered = Memo::new(move |prev: Option<&(View, u64, Vec<usize>)>| {
         let view = view_of();
-        sorted.with(|sorted| members.with(|rows| view.filter_sorted(rows, sorted, now)))
+        let version = members.version().get();
+        let order = match prev {
+            Some((before, v, result)) if *v == version && view.narrows(before) => {
+                members.with(|rows| view.filter_sorted(rows, result, now))
+            }
+            _ => sorted.with(|sorted| members.with(|rows| view.filter_sorted(rows, sorted, now))),
+        };
+        (view, version, order)
     });
+    let order = Memo::new(move |_| filtered.with(|(_, _, order)| order.clone()));
     let total = Memo::new(move |_| members.with(|rows| rows.len()));
     let set_view = {
         let navigate = navigate.clone();

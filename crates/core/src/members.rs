@@ -384,6 +384,20 @@ impl View {
             .then_with(|| a.id.as_str().cmp(b.id.as_str()))
     }
 
+    /// Whether this view only narrows `prev`: the same filters and sort, and a search that
+    /// contains `prev`'s. Then [`View::filter_sorted`] over `prev`'s result is this view's
+    /// result, and typing forward filters fewer and fewer rows.
+    pub fn narrows(&self, prev: &View) -> bool {
+        self.filters == prev.filters
+            && self.sort == prev.sort
+            && self.descending == prev.descending
+            && self
+                .search
+                .trim()
+                .to_lowercase()
+                .contains(&prev.search.trim().to_lowercase())
+    }
+
     /// Adds a filter, replacing the same chip if it is there (negated or not).
     pub fn toggle(&mut self, chip: Chip, negated: bool) {
         self.filters.retain(|f| f.chip != chip);
@@ -1302,6 +1316,18 @@ mod tests {
             for pair in shown.windows(2) {
                 prop_assert_ne!(view.compare(&rows[pair[0]], &rows[pair[1]]), Ordering::Greater);
             }
+        }
+
+        #[test]
+        fn narrowing_the_previous_result_is_the_same_as_starting_over(
+            rows in proptest::collection::vec(arb_row(), 0..40),
+            prev in arb_view(),
+            more in "[a-z@. ]{0,3}",
+        ) {
+            let next = View { search: format!("{}{more}", prev.search), ..prev.clone() };
+            prop_assert!(next.narrows(&prev));
+            let before = prev.apply(&rows, NOW);
+            prop_assert_eq!(next.filter_sorted(&rows, &before, NOW), next.apply(&rows, NOW));
         }
 
         #[test]
