@@ -1,7 +1,7 @@
 // Members: everyone in the org, found in a keystroke; the view lives in the URL.
 import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { ConnectPage, expectAccessible, screenshot, watchErrors } from "./console.js";
+import { ConnectPage, expectAccessible, screenshot, simUrl, watchErrors } from "./console.js";
 
 class MembersPage {
   constructor(page) {
@@ -223,4 +223,44 @@ test("adding someone to another workspace names the workspace and channels first
   await expect(panel.getByRole("status")).toContainText("Done:");
   await expect(panel.locator("dd").nth(5)).toContainText("Northwind Labs");
   await screenshot(page, "members-panel-assigned");
+});
+
+/** A user as slack-sim's own API reports it (not the page). */
+async function simUser(id) {
+  for (const active of ["true", "false"]) {
+    let cursor = "";
+    do {
+      const body = new URLSearchParams({ token: "xoxp-sandbox-org-admin", limit: "1000", is_active: active, cursor });
+      const answer = await (await fetch(`${simUrl}/api/admin.users.list`, { method: "POST", body })).json();
+      const user = answer.users.find((u) => u.id === id);
+      if (user) return user;
+      cursor = answer.response_metadata?.next_cursor || "";
+    } while (cursor);
+  }
+  return null;
+}
+
+test("token mode against slack-sim: a role change and a removal are what Slack then reports", async ({ page }) => {
+  const connect = new ConnectPage(page);
+  await connect.goto("./members?f=role:member&f=type:full&f=status:active&q=aiko");
+  await connect.withToken("xoxp-sandbox-org-admin");
+  const members = new MembersPage(page);
+  await members.loaded();
+  const row = members.rows.filter({ hasText: "Northwind HQ" }).first();
+  const name = (await row.locator(".member-name").textContent()).trim();
+  await row.locator(".member-name").click();
+  const panel = page.getByRole("region", { name });
+  const id = (await panel.locator("dd").first().textContent()).trim();
+  expect((await simUser(id)).is_admin).toBe(false);
+
+  await panel.getByRole("button", { name: "Make admin" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Confirm" }).click();
+  await expect(panel.getByRole("status")).toContainText("Done:");
+  expect((await simUser(id)).is_admin).toBe(true);
+
+  await panel.getByRole("button", { name: "Remove from Northwind HQ" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText("will leave Northwind HQ");
+  await page.getByRole("alertdialog").getByRole("button", { name: "Confirm" }).click();
+  await expect(panel.getByRole("status")).toContainText("Done:");
+  expect((await simUser(id)).workspaces).not.toContain("T07NW4HQ1");
 });
