@@ -13,10 +13,11 @@
 mod driver;
 
 use driver::Driver;
+use slack_admin_core::invite::job::Work;
 use slack_admin_core::invite::preview::{self, Context};
 use slack_admin_core::invite::{
-    ChannelDirectory, Defaults, Field, Invitation, InviteRoute, Job, MemberType, OutcomeKind,
-    Pacing, RowFields, Step,
+    ChannelDirectory, Defaults, Field, Invitation, InviteRoute, Job, MemberType, Pacing, RowFields,
+    Step,
 };
 use slack_admin_core::{ChannelId, TeamId};
 use slack_sim::fixture::{ids, GRID, HQ};
@@ -150,7 +151,7 @@ fn main() {
         achieved_allowed,
         100.0 * achieved_allowed / allowed_per_minute
     );
-    let counts: Vec<String> = OutcomeKind::ALL
+    let counts: Vec<String> = <InviteRoute as Work>::KINDS
         .iter()
         .map(|&k| format!("{} {}", k.label().to_lowercase(), progress.counts.get(k)))
         .collect();

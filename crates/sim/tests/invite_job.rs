@@ -78,11 +78,11 @@ fn assert_invited_once(d: &Driver, job: &Job, tenant: usize) {
     for r in job.rows() {
         if r.outcome() == Some(&Outcome::Invited) {
             assert_eq!(
-                d.invitations(tenant, &r.invitation.email),
+                d.invitations(tenant, &r.item.email),
                 1,
                 "line {}: {}",
                 r.line,
-                r.invitation.email
+                r.item.email
             );
         }
     }
@@ -223,7 +223,7 @@ fn bad_rows_do_not_disturb_the_rest() {
                 Outcome::Refused { code, .. } => Some(code.clone()),
                 _ => None,
             };
-            (r.invitation.email.clone(), o.kind(), code)
+            (r.item.email.clone(), o.kind(), code)
         })
         .collect();
     let expected: Vec<(&str, OutcomeKind, Option<&str>)> = vec![
@@ -267,9 +267,9 @@ fn bad_rows_do_not_disturb_the_rest_under_faults() {
         assert_all_final(&job);
         for r in job.rows() {
             let kind = r.outcome().unwrap().kind();
-            match r.invitation.email.as_str() {
+            match r.item.email.as_str() {
                 "qwe" | "new.person90@northwind.example" | emails::DEACTIVATED => {
-                    assert_eq!(kind, OutcomeKind::Refused, "{}", r.invitation.email)
+                    assert_eq!(kind, OutcomeKind::Refused, "{}", r.item.email)
                 }
                 emails::MEMBER => assert_eq!(kind, OutcomeKind::AlreadyMember),
                 // A dropped call for an address invited before looks exactly like one that
@@ -278,12 +278,7 @@ fn bad_rows_do_not_disturb_the_rest_under_faults() {
                     kind,
                     OutcomeKind::AlreadyInvited | OutcomeKind::Invited
                 )),
-                _ => assert_eq!(
-                    kind,
-                    OutcomeKind::Invited,
-                    "seed {seed} {}",
-                    r.invitation.email
-                ),
+                _ => assert_eq!(kind, OutcomeKind::Invited, "seed {seed} {}", r.item.email),
             }
         }
         assert_invited_once(&d, &job, GRID);
@@ -336,7 +331,7 @@ fn saved_and_restored_after_every_row_and_mid_call_it_loses_and_repeats_nothing(
                 "seed {seed} line {}",
                 r.line
             );
-            assert_eq!(d.invitations(GRID, &r.invitation.email), 1);
+            assert_eq!(d.invitations(GRID, &r.item.email), 1);
         }
         assert_eq!(d.sent_after_final, 0);
     }
@@ -386,9 +381,9 @@ fn pause_resume_and_cancel() {
             Outcome::NotSent { reason } => {
                 assert_eq!(r.sends, 0);
                 assert_eq!(reason, "Cancelled before it was sent.");
-                assert_eq!(d.invitations(GRID, &r.invitation.email), 0);
+                assert_eq!(d.invitations(GRID, &r.item.email), 0);
             }
-            Outcome::Invited => assert_eq!(d.invitations(GRID, &r.invitation.email), 1),
+            Outcome::Invited => assert_eq!(d.invitations(GRID, &r.item.email), 1),
             other => panic!("{other:?}"),
         }
     }

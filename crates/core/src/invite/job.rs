@@ -29,8 +29,104 @@ use crate::ids::ChannelId;
 use crate::method::Tier;
 use crate::methods::Ack;
 use crate::wire::{Form, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::VecDeque;
+use std::fmt::Debug;
+
+/// What a job does with each of its rows. The engine (pacing, retries, 429s, halts, saving,
+/// progress, the results) is the same for every job; the work says which call a row makes
+/// and what Slack's answers mean for it. The invite job's work is its [`InviteRoute`]; the
+/// members job's is [`crate::members::bulk::Change`].
+pub trait Work: Clone + Debug + PartialEq + Eq + Serialize + DeserializeOwned {
+    /// What one row is about (an invitation, a member).
+    type Item: Clone + Debug + PartialEq + Eq + Serialize + DeserializeOwned;
+    /// The outcomes its rows can end with, in the order they are counted.
+    const KINDS: &'static [OutcomeKind];
+    /// The method a row calls.
+    fn method(&self, item: &Self::Item) -> &'static str;
+    /// The call's form fields (the transport adds the token).
+    fn form(&self, item: &Self::Item) -> Form;
+    /// The slowest tier among the methods it calls: the job's pace.
+    fn tier(&self) -> Tier;
+    /// The outcome of `{"ok": true}`.
+    fn success(&self) -> Outcome;
+    /// A final answer from Slack (neither transient nor halting the job): the row's outcome
+    /// and, perhaps, a note. `possibly_delivered`: an earlier call of the row may have
+    /// reached Slack.
+    fn refusal(
+        &self,
+        item: &Self::Item,
+        error: &SlackError,
+        possibly_delivered: bool,
+    ) -> (Outcome, Option<String>);
+    /// An answer that could not be read reached Slack: what that may mean (added to the
+    /// summary), and what to check.
+    fn unreadable(&self) -> (&'static str, &'static str);
+    /// Why a row was not sent after the admin cancelled, when an earlier call failed with
+    /// `code` and may have reached Slack.
+    fn cancelled_after(&self, code: &str) -> String;
+}
+
+impl Work for InviteRoute {
+    type Item = Invitation;
+    const KINDS: &'static [OutcomeKind] = &[
+        OutcomeKind::Invited,
+        OutcomeKind::AlreadyInvited,
+        OutcomeKind::AlreadyMember,
+        OutcomeKind::Refused,
+        OutcomeKind::NotSent,
+    ];
+
+    fn method(&self, _: &Invitation) -> &'static str {
+        self.method_name()
+    }
+
+    fn form(&self, item: &Invitation) -> Form {
+        form(item, self)
+    }
+
+    fn tier(&self) -> Tier {
+        InviteRoute::tier(self)
+    }
+
+    fn success(&self) -> Outcome {
+        Outcome::Invited
+    }
+
+    fn refusal(
+        &self,
+        item: &Invitation,
+        error: &SlackError,
+        possibly_delivered: bool,
+    ) -> (Outcome, Option<String>) {
+        let code = error.code();
+        match code {
+            "already_invited" | "already_in_team_invited_user" if possibly_delivered => (
+                Outcome::Invited,
+                Some(format!("Invited: an earlier call that failed on the way back had reached Slack, which answered {code} to the retry.")),
+            ),
+            "sent_recently" if possibly_delivered && item.resend => (
+                Outcome::Invited,
+                Some("Resent: an earlier call that failed on the way back had reached Slack, which answered sent_recently to the retry.".into()),
+            ),
+            "already_invited" | "already_in_team_invited_user" => (Outcome::AlreadyInvited, None),
+            "already_in_team" => (Outcome::AlreadyMember, None),
+            _ => (Outcome::refused(error, self.method_name()), None),
+        }
+    }
+
+    fn unreadable(&self) -> (&'static str, &'static str) {
+        (
+            "It reached Slack, so the invitation may have gone out.",
+            "Check the pending invitations for this address before inviting them again.",
+        )
+    }
+
+    fn cancelled_after(&self, code: &str) -> String {
+        format!("Cancelled. An earlier call failed ({code}) and may have reached Slack: check the pending invitations before inviting this person again.")
+    }
+}
 
 /// How fast to send and how hard to retry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +185,10 @@ pub enum Outcome {
     Invited,
     AlreadyInvited,
     AlreadyMember,
+    /// A change to a member was made.
+    Changed,
+    /// The member was already as asked: nothing to change.
+    Unchanged,
     /// Slack said no (or kept failing): the catalogue's sentence and fix.
     Refused {
         code: String,
@@ -108,15 +208,19 @@ pub enum OutcomeKind {
     Invited,
     AlreadyInvited,
     AlreadyMember,
+    Changed,
+    Unchanged,
     Refused,
     NotSent,
 }
 
 impl OutcomeKind {
-    pub const ALL: [OutcomeKind; 5] = [
+    pub const ALL: [OutcomeKind; 7] = [
         OutcomeKind::Invited,
         OutcomeKind::AlreadyInvited,
         OutcomeKind::AlreadyMember,
+        OutcomeKind::Changed,
+        OutcomeKind::Unchanged,
         OutcomeKind::Refused,
         OutcomeKind::NotSent,
     ];
@@ -126,6 +230,8 @@ impl OutcomeKind {
             OutcomeKind::Invited => "Invited",
             OutcomeKind::AlreadyInvited => "Already invited",
             OutcomeKind::AlreadyMember => "Already a member",
+            OutcomeKind::Changed => "Changed",
+            OutcomeKind::Unchanged => "Already so",
             OutcomeKind::Refused => "Refused",
             OutcomeKind::NotSent => "Not sent",
         }
@@ -137,6 +243,8 @@ impl OutcomeKind {
             OutcomeKind::Invited => "invited",
             OutcomeKind::AlreadyInvited => "already_invited",
             OutcomeKind::AlreadyMember => "already_member",
+            OutcomeKind::Changed => "changed",
+            OutcomeKind::Unchanged => "unchanged",
             OutcomeKind::Refused => "refused",
             OutcomeKind::NotSent => "not_sent",
         }
@@ -149,6 +257,8 @@ impl Outcome {
             Outcome::Invited => OutcomeKind::Invited,
             Outcome::AlreadyInvited => OutcomeKind::AlreadyInvited,
             Outcome::AlreadyMember => OutcomeKind::AlreadyMember,
+            Outcome::Changed => OutcomeKind::Changed,
+            Outcome::Unchanged => OutcomeKind::Unchanged,
             Outcome::Refused { .. } => OutcomeKind::Refused,
             Outcome::NotSent { .. } => OutcomeKind::NotSent,
         }
@@ -202,10 +312,12 @@ pub enum RowState {
 
 /// One row of the job.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobRow {
+pub struct JobRow<T = Invitation> {
     /// The line of the CSV (or the position in the list, from 1).
     pub line: usize,
-    pub invitation: Invitation,
+    /// What the row is about (the first saved form called it `invitation`).
+    #[serde(alias = "invitation")]
+    pub item: T,
     pub state: RowState,
     /// Calls sent for this row.
     #[serde(default)]
@@ -231,11 +343,11 @@ pub struct JobRow {
     pub note: Option<String>,
 }
 
-impl JobRow {
-    pub fn pending(line: usize, invitation: Invitation) -> Self {
+impl<T> JobRow<T> {
+    pub fn pending(line: usize, item: T) -> Self {
         Self {
             line,
-            invitation,
+            item,
             state: RowState::Pending,
             sends: 0,
             failures: 0,
@@ -247,14 +359,14 @@ impl JobRow {
         }
     }
 
-    pub fn not_sent(line: usize, invitation: Invitation, reason: impl Into<String>) -> Self {
+    pub fn not_sent(line: usize, item: T, reason: impl Into<String>) -> Self {
         Self {
             state: RowState::Done {
                 outcome: Outcome::NotSent {
                     reason: reason.into(),
                 },
             },
-            ..Self::pending(line, invitation)
+            ..Self::pending(line, item)
         }
     }
 
@@ -271,6 +383,39 @@ impl JobRow {
 
     pub fn is_in_flight(&self) -> bool {
         matches!(self.state, RowState::InFlight { .. })
+    }
+
+    /// Slack's code, when it answered with one (a refusal, or "already so"), and a sentence:
+    /// why it was refused and the fix, why it was not sent, a note, or what it waits for.
+    pub fn code_and_detail(&self) -> (Option<String>, String) {
+        let outcome = self.outcome();
+        let code = match outcome {
+            Some(Outcome::Refused { code, .. }) => Some(code.clone()),
+            Some(Outcome::AlreadyInvited | Outcome::AlreadyMember | Outcome::Unchanged) => {
+                self.last_code.clone()
+            }
+            _ => None,
+        };
+        let detail = match outcome {
+            Some(Outcome::Refused { summary, fix, .. }) => format!("{summary} {fix}"),
+            Some(Outcome::NotSent { reason }) => reason.clone(),
+            Some(Outcome::AlreadyInvited | Outcome::AlreadyMember | Outcome::Unchanged) => self
+                .last_code
+                .as_deref()
+                .map(|c| {
+                    let e = explain_code(c);
+                    format!("{} {}", e.summary, e.fix)
+                })
+                .or_else(|| self.note.clone())
+                .unwrap_or_default(),
+            Some(Outcome::Invited | Outcome::Changed) => self.note.clone().unwrap_or_default(),
+            None => match (&self.state, &self.last_code) {
+                (RowState::InFlight { .. }, _) => "Sending…".to_owned(),
+                (_, Some(code)) => format!("Waiting to try again after {code}."),
+                _ => String::new(),
+            },
+        };
+        (code, detail)
     }
 }
 
@@ -300,6 +445,10 @@ pub struct Counts {
     pub invited: usize,
     pub already_invited: usize,
     pub already_member: usize,
+    #[serde(default)]
+    pub changed: usize,
+    #[serde(default)]
+    pub unchanged: usize,
     pub refused: usize,
     pub not_sent: usize,
 }
@@ -310,6 +459,8 @@ impl Counts {
             OutcomeKind::Invited => self.invited,
             OutcomeKind::AlreadyInvited => self.already_invited,
             OutcomeKind::AlreadyMember => self.already_member,
+            OutcomeKind::Changed => self.changed,
+            OutcomeKind::Unchanged => self.unchanged,
             OutcomeKind::Refused => self.refused,
             OutcomeKind::NotSent => self.not_sent,
         }
@@ -320,6 +471,8 @@ impl Counts {
             OutcomeKind::Invited => &mut self.invited,
             OutcomeKind::AlreadyInvited => &mut self.already_invited,
             OutcomeKind::AlreadyMember => &mut self.already_member,
+            OutcomeKind::Changed => &mut self.changed,
+            OutcomeKind::Unchanged => &mut self.unchanged,
             OutcomeKind::Refused => &mut self.refused,
             OutcomeKind::NotSent => &mut self.not_sent,
         };
@@ -392,10 +545,10 @@ pub fn duration_text(ms: u64) -> String {
 }
 
 impl Pacing {
-    /// The pace of `route` on a connection with `rate_scale` times Slack's allowances (1 but
+    /// The pace of `work` on a connection with `rate_scale` times Slack's allowances (1 but
     /// for a fast sandbox).
-    pub fn scaled(route: &InviteRoute, rate_scale: f64) -> Self {
-        Self::per_minute(f64::from(route.tier().per_minute()) * rate_scale)
+    pub fn scaled<W: Work>(work: &W, rate_scale: f64) -> Self {
+        Self::per_minute(f64::from(work.tier().per_minute()) * rate_scale)
     }
 
     /// Calls a minute at this pace.
@@ -508,11 +661,14 @@ const VERSION: u32 = 1;
 const SAVED_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct Data {
+#[serde(bound = "")]
+struct Data<W: Work = InviteRoute> {
     version: u32,
-    route: InviteRoute,
+    /// What every row does (the invite job's route).
+    #[serde(rename = "route")]
+    work: W,
     pacing: Pacing,
-    rows: Vec<JobRow>,
+    rows: Vec<JobRow<W::Item>>,
     paused: bool,
     cancelled: bool,
     /// When the last call was sent.
@@ -528,16 +684,74 @@ struct Data {
     halt: Option<Halt>,
 }
 
-/// A bulk invite job. Serialize it after every [`Job::record`] (it is plain JSON, in the
-/// compact form of [`saved`]); restore it with [`Job::restore`] or any serde deserializer
-/// (the first saved form is still read): rows in flight then are sent again as possibly
-/// delivered.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "saved::AnyForm", into = "saved::Saved")]
-pub struct Job(Data);
+/// A bulk job: the invite job (`Job`, whose work is its [`InviteRoute`]) or another
+/// [`Work`]. Serialize it after every [`Job::record`] (plain JSON; the invite job's is the
+/// compact form of [`saved`]); restore it with [`Job::restore`] or any serde deserializer (the
+/// invite job's first saved form is still read): rows in flight then are sent again as
+/// possibly delivered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job<W: Work = InviteRoute>(Data<W>);
 
-impl From<Data> for Job {
-    fn from(mut data: Data) -> Self {
+impl Serialize for Job<InviteRoute> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        saved::Saved::from(self.clone()).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Job<InviteRoute> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let form = saved::AnyForm::deserialize(d)?;
+        Job::try_from(form).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde for the job of a work that is saved as it is (every job but the invite job, which
+/// has its compact form): `plain_serde!(Change);`.
+#[macro_export]
+macro_rules! plain_job_serde {
+    ($work:ty) => {
+        impl serde::Serialize for $crate::invite::job::Job<$work> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.plain_serialize(s)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $crate::invite::job::Job<$work> {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::invite::job::Job::plain_deserialize(d)
+            }
+        }
+    };
+}
+
+impl<W: Work> Job<W> {
+    /// Serializes the job as its data are (see [`plain_job_serde`]).
+    pub fn plain_serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+
+    /// Reads a job serialized by [`Job::plain_serialize`]; a line that appears twice refuses
+    /// it.
+    pub fn plain_deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let data = Data::<W>::deserialize(d)?;
+        if data.version != VERSION {
+            return Err(serde::de::Error::custom(format!(
+                "saved job version {} is not {VERSION}",
+                data.version
+            )));
+        }
+        let mut lines = std::collections::HashSet::new();
+        if let Some(r) = data.rows.iter().find(|r| !lines.insert(r.line)) {
+            return Err(serde::de::Error::custom(format!(
+                "line {} appears twice",
+                r.line
+            )));
+        }
+        Ok(Job::from(data))
+    }
+}
+
+impl<W: Work> From<Data<W>> for Job<W> {
+    fn from(mut data: Data<W>) -> Self {
         for row in &mut data.rows {
             if let RowState::InFlight { .. } = row.state {
                 // The answer of that call is lost: it may or may not have reached Slack.
@@ -553,34 +767,11 @@ impl From<Data> for Job {
     }
 }
 
-impl Job {
-    /// A job sending `rows` in order; their lines are 1, 2, 3…
-    pub fn new(rows: Vec<Invitation>, route: InviteRoute, pacing: Pacing) -> Self {
-        let rows = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, inv)| JobRow::pending(i + 1, inv))
-            .collect();
-        Self::from_rows(rows, route, pacing)
-    }
-
-    /// A job of a preview: valid rows are sent; invalid rows are reported `NotSent` with
-    /// their problems, never sent.
-    pub fn from_preview(rows: &[PreviewRow], route: InviteRoute, pacing: Pacing) -> Self {
-        let rows = rows
-            .iter()
-            .map(|r| match &r.invitation {
-                Some(inv) if r.is_valid() => JobRow::pending(r.line, inv.clone()),
-                _ => JobRow::not_sent(r.line, draft(r), r.reason()),
-            })
-            .collect();
-        Self::from_rows(rows, route, pacing)
-    }
-
-    pub fn from_rows(rows: Vec<JobRow>, route: InviteRoute, pacing: Pacing) -> Self {
+impl<W: Work> Job<W> {
+    pub fn from_rows(rows: Vec<JobRow<W::Item>>, work: W, pacing: Pacing) -> Self {
         Job(Data {
             version: VERSION,
-            route,
+            work,
             pacing,
             rows,
             paused: false,
@@ -592,20 +783,6 @@ impl Job {
             rate_limits: 0,
             halt: None,
         })
-    }
-
-    /// A job saved with [`Job::to_json`] (or any serde serializer).
-    pub fn restore(json: &str) -> Result<Job, serde_json::Error> {
-        serde_json::from_str(json)
-    }
-
-    /// Restores a saved job read at `now_ms`, its times clamped to what the rules allow from
-    /// now: a job saved by a clock that was ahead (or edited) never waits longer than one
-    /// Retry-After or one backoff, and times in the future of a send are brought back to now.
-    pub fn restore_at(json: &str, now_ms: u64) -> Result<Job, serde_json::Error> {
-        let mut job = Self::restore(json)?;
-        job.clamp_clock(now_ms);
-        Ok(job)
     }
 
     /// Brings every saved time within reach of `now_ms` (see [`Job::restore_at`]).
@@ -620,12 +797,9 @@ impl Job {
         d.recent.retain(|&t| t <= now_ms);
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a job always encodes")
-    }
-
-    pub fn route(&self) -> &InviteRoute {
-        &self.0.route
+    /// What every row does.
+    pub fn work(&self) -> &W {
+        &self.0.work
     }
 
     pub fn pacing(&self) -> &Pacing {
@@ -638,7 +812,7 @@ impl Job {
         self.0.pacing = pacing;
     }
 
-    pub fn rows(&self) -> &[JobRow] {
+    pub fn rows(&self) -> &[JobRow<W::Item>] {
         &self.0.rows
     }
 
@@ -721,8 +895,8 @@ impl Job {
         if at > now_ms {
             return Step::WaitUntil(at);
         }
-        let method = self.0.route.method_name();
-        let form = form(&self.0.rows[row].invitation, &self.0.route);
+        let method = self.0.work.method(&self.0.rows[row].item);
+        let form = self.0.work.form(&self.0.rows[row].item);
         let r = &mut self.0.rows[row];
         r.sends += 1;
         r.state = RowState::InFlight {
@@ -737,7 +911,7 @@ impl Job {
     /// Records the answer to the call of `row` sent by the last [`Step::Send`]. Returns
     /// `false` (and changes nothing) when that row has no call in flight.
     pub fn record(&mut self, row: usize, result: Result<(), SlackError>, now_ms: u64) -> bool {
-        let method = self.0.route.method_name();
+        let work = &self.0.work;
         let pacing = self.0.pacing;
         let cancelled = self.0.cancelled;
         let Some(r) = self.0.rows.get_mut(row) else {
@@ -746,10 +920,11 @@ impl Job {
         if !r.is_in_flight() {
             return false;
         }
+        let method = work.method(&r.item);
         let mut hold_until = None;
         let mut halt = None;
         let outcome = match result {
-            Ok(()) => Some(Outcome::Invited),
+            Ok(()) => Some(work.success()),
             Err(error) => {
                 let code = error.code().to_owned();
                 r.last_code = Some(code.clone());
@@ -796,36 +971,27 @@ impl Job {
                     }
                     SlackError::Decode { .. } => {
                         let e = explain(&error, Some(method));
+                        let (may, check) = work.unreadable();
                         Some(Outcome::Refused {
                             code: e.code,
-                            summary: format!("{} It reached Slack, so the invitation may have gone out.", e.summary),
-                            fix: "Check the pending invitations for this address before inviting them again.".to_owned(),
+                            summary: format!("{} {may}", e.summary),
+                            fix: check.to_owned(),
                         })
                     }
-                    _ => Some(match code.as_str() {
-                        "already_invited" | "already_in_team_invited_user"
-                            if r.possibly_delivered =>
-                        {
-                            r.note = Some(format!("Invited: an earlier call that failed on the way back had reached Slack, which answered {code} to the retry."));
-                            Outcome::Invited
+                    _ => {
+                        let (outcome, note) = work.refusal(&r.item, &error, r.possibly_delivered);
+                        if note.is_some() {
+                            r.note = note;
                         }
-                        "sent_recently" if r.possibly_delivered && r.invitation.resend => {
-                            r.note = Some("Resent: an earlier call that failed on the way back had reached Slack, which answered sent_recently to the retry.".into());
-                            Outcome::Invited
-                        }
-                        "already_invited" | "already_in_team_invited_user" => {
-                            Outcome::AlreadyInvited
-                        }
-                        "already_in_team" => Outcome::AlreadyMember,
-                        _ => Outcome::refused(&error, method),
-                    }),
+                        Some(outcome)
+                    }
                 }
             }
         };
         let outcome = match outcome {
             Some(o) => Some(o),
             None if cancelled => Some(Outcome::NotSent {
-                reason: cancelled_reason(r),
+                reason: cancelled_reason(r, work),
             }),
             None => None,
         };
@@ -852,33 +1018,6 @@ impl Job {
         true
     }
 
-    /// Checks the rows still to send again, as on a restored job before it may run: a row
-    /// that no longer passes (a guest expiration now in the past) is not sent, with the
-    /// reason. Returns how many rows that took out.
-    pub fn recheck(&mut self, now_s: i64) -> usize {
-        let route = self.0.route.clone();
-        let mut taken = 0;
-        for r in &mut self.0.rows {
-            if !r.is_pending() {
-                continue;
-            }
-            if let Err(problems) = super::check(&r.invitation, &route, now_s) {
-                let reason = problems
-                    .iter()
-                    .map(|p| p.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                r.state = RowState::Done {
-                    outcome: Outcome::NotSent {
-                        reason: format!("Not sent: checked again before resuming, {reason}"),
-                    },
-                };
-                taken += 1;
-            }
-        }
-        taken
-    }
-
     /// Why the job paused itself, if it did; cleared by [`Job::resume`].
     pub fn halt(&self) -> Option<&Halt> {
         self.0.halt.as_ref()
@@ -897,11 +1036,12 @@ impl Job {
     /// Rows not sent yet become `NotSent`; a call in flight still gets its answer recorded.
     pub fn cancel(&mut self) {
         self.0.cancelled = true;
+        let work = &self.0.work;
         for r in &mut self.0.rows {
             if r.is_pending() {
                 r.state = RowState::Done {
                     outcome: Outcome::NotSent {
-                        reason: cancelled_reason(r),
+                        reason: cancelled_reason(r, work),
                     },
                 };
             }
@@ -968,6 +1108,85 @@ impl Job {
             .max(now_ms);
         (first_at - now_ms).saturating_add(per_row.saturating_mul(pending as u64 - 1))
     }
+}
+
+impl<W: Work> Job<W>
+where
+    Job<W>: Serialize + DeserializeOwned,
+{
+    /// A job saved with [`Job::to_json`] (or any serde serializer).
+    pub fn restore(json: &str) -> Result<Job, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    /// Restores a saved job read at `now_ms`, its times clamped to what the rules allow from
+    /// now: a job saved by a clock that was ahead (or edited) never waits longer than one
+    /// Retry-After or one backoff, and times in the future of a send are brought back to now.
+    pub fn restore_at(json: &str, now_ms: u64) -> Result<Job, serde_json::Error> {
+        let mut job = Self::restore(json)?;
+        job.clamp_clock(now_ms);
+        Ok(job)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a job always encodes")
+    }
+}
+
+impl Job<InviteRoute> {
+    /// A job sending `rows` in order; their lines are 1, 2, 3…
+    pub fn new(rows: Vec<Invitation>, route: InviteRoute, pacing: Pacing) -> Self {
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, inv)| JobRow::pending(i + 1, inv))
+            .collect();
+        Self::from_rows(rows, route, pacing)
+    }
+
+    /// A job of a preview: valid rows are sent; invalid rows are reported `NotSent` with
+    /// their problems, never sent.
+    pub fn from_preview(rows: &[PreviewRow], route: InviteRoute, pacing: Pacing) -> Self {
+        let rows = rows
+            .iter()
+            .map(|r| match &r.invitation {
+                Some(inv) if r.is_valid() => JobRow::pending(r.line, inv.clone()),
+                _ => JobRow::not_sent(r.line, draft(r), r.reason()),
+            })
+            .collect();
+        Self::from_rows(rows, route, pacing)
+    }
+
+    pub fn route(&self) -> &InviteRoute {
+        &self.0.work
+    }
+
+    /// Checks the rows still to send again, as on a restored job before it may run: a row
+    /// that no longer passes (a guest expiration now in the past) is not sent, with the
+    /// reason. Returns how many rows that took out.
+    pub fn recheck(&mut self, now_s: i64) -> usize {
+        let route = self.0.work.clone();
+        let mut taken = 0;
+        for r in &mut self.0.rows {
+            if !r.is_pending() {
+                continue;
+            }
+            if let Err(problems) = super::check(&r.item, &route, now_s) {
+                let reason = problems
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                r.state = RowState::Done {
+                    outcome: Outcome::NotSent {
+                        reason: format!("Not sent: checked again before resuming, {reason}"),
+                    },
+                };
+                taken += 1;
+            }
+        }
+        taken
+    }
 
     /// Every row, with its outcome so far.
     pub fn results(&self) -> Vec<RowResult> {
@@ -975,9 +1194,9 @@ impl Job {
     }
 }
 
-fn cancelled_reason(r: &JobRow) -> String {
+fn cancelled_reason<W: Work>(r: &JobRow<W::Item>, work: &W) -> String {
     match (&r.last_code, r.possibly_delivered) {
-        (Some(code), true) => format!("Cancelled. An earlier call failed ({code}) and may have reached Slack: check the pending invitations before inviting this person again."),
+        (Some(code), true) => work.cancelled_after(code),
         _ => "Cancelled before it was sent.".to_owned(),
     }
 }
@@ -1029,35 +1248,13 @@ pub struct RowResult {
 impl RowResult {
     fn of(r: &JobRow) -> Self {
         let outcome = r.outcome().cloned();
-        let code = match &outcome {
-            Some(Outcome::Refused { code, .. }) => Some(code.clone()),
-            Some(Outcome::AlreadyInvited | Outcome::AlreadyMember) => r.last_code.clone(),
-            _ => None,
-        };
-        let detail = match &outcome {
-            Some(Outcome::Refused { summary, fix, .. }) => format!("{summary} {fix}"),
-            Some(Outcome::NotSent { reason }) => reason.clone(),
-            Some(Outcome::AlreadyInvited | Outcome::AlreadyMember) => r
-                .last_code
-                .as_deref()
-                .map(|c| {
-                    let e = explain_code(c);
-                    format!("{} {}", e.summary, e.fix)
-                })
-                .unwrap_or_default(),
-            Some(Outcome::Invited) => r.note.clone().unwrap_or_default(),
-            None => match (&r.state, &r.last_code) {
-                (RowState::InFlight { .. }, _) => "Sending…".to_owned(),
-                (_, Some(code)) => format!("Waiting to try again after {code}."),
-                _ => String::new(),
-            },
-        };
+        let (code, detail) = r.code_and_detail();
         RowResult {
             line: r.line,
-            email: r.invitation.email.clone(),
-            name: r.invitation.full_name().unwrap_or_default(),
-            member_type: r.invitation.member_type,
-            channels: r.invitation.channels.clone(),
+            email: r.item.email.clone(),
+            name: r.item.full_name().unwrap_or_default(),
+            member_type: r.item.member_type,
+            channels: r.item.channels.clone(),
             outcome,
             code,
             detail,
@@ -1269,7 +1466,7 @@ mod saved {
                 .rows
                 .into_iter()
                 .map(|r| {
-                    let inv = r.invitation;
+                    let inv = r.item;
                     let tail = Tail {
                         member_type: inv.member_type,
                         channels: inv.channels,
@@ -1307,7 +1504,7 @@ mod saved {
                 .collect();
             Saved {
                 v: SAVED_VERSION,
-                route: d.route,
+                route: d.work,
                 pacing: d.pacing,
                 paused: d.paused,
                 cancelled: d.cancelled,
@@ -1369,7 +1566,7 @@ mod saved {
                                 };
                                 Ok(JobRow {
                                     line: r.l,
-                                    invitation: Invitation {
+                                    item: Invitation {
                                         email: r.e,
                                         real_name: r.n,
                                         first_name: r.f,
@@ -1393,7 +1590,7 @@ mod saved {
                             .collect::<Result<Vec<_>, String>>()?;
                     Data {
                         version: VERSION,
-                        route: s.route,
+                        work: s.route,
                         pacing: s.pacing,
                         rows,
                         paused: s.paused,

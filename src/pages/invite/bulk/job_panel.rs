@@ -6,7 +6,9 @@ use crate::invite_job::{route_problem, workspace_name, InviteJob};
 use crate::session::Session;
 use leptos::prelude::*;
 use slack_admin_core::invite::csv::thousands;
-use slack_admin_core::invite::job::{results_csv, JobState, OutcomeKind};
+use slack_admin_core::invite::job::Work;
+use slack_admin_core::invite::job::{results_csv, JobState};
+use slack_admin_core::invite::InviteRoute;
 
 #[component]
 pub fn JobPanel() -> impl IntoView {
@@ -126,7 +128,7 @@ pub fn JobPanel() -> impl IntoView {
                 <div class="progress-bar" style:width=move || format!("{}%", progress.get().map(|p| p.percent()).unwrap_or(0))></div>
             </div>
             <ul class="outcome-counts">
-                {OutcomeKind::ALL.iter().map(|k| {
+                {<InviteRoute as Work>::KINDS.iter().map(|k| {
                     let k = *k;
                     view! {
                         <li class=format!("count count-{}", k.word())>

@@ -2,7 +2,9 @@
 //! row's change redraws that row only.
 
 use leptos::prelude::*;
-use slack_admin_core::invite::job::{OutcomeKind, ResultFilter, RowResult};
+use slack_admin_core::invite::job::Work;
+use slack_admin_core::invite::job::{ResultFilter, RowResult};
+use slack_admin_core::invite::InviteRoute;
 
 fn row_key(r: &RowResult) -> (usize, &'static str, u32, String) {
     (r.line, r.outcome_word(), r.sends, r.detail.clone())
@@ -27,7 +29,7 @@ pub fn Results(results: Memo<Vec<RowResult>>) -> impl IntoView {
                 <label for="results-filter">"Show"</label>
                 <select id="results-filter" on:change=move |ev| filter.set(ResultFilter::parse(&event_target_value(&ev)))>
                     <option value="">"Every row"</option>
-                    {OutcomeKind::ALL.iter().map(|k| view! { <option value=k.word()>{k.label()}</option> }).collect_view()}
+                    {<InviteRoute as Work>::KINDS.iter().map(|k| view! { <option value=k.word()>{k.label()}</option> }).collect_view()}
                     <option value="pending">"Not done yet"</option>
                 </select>
             </div>
