@@ -566,7 +566,7 @@ fn MemberPanel(
                     })
                     .await
                     .map(|_| ()),
-                Action::Remove(team) => transport
+                Action::Remove { team } => transport
                     .call(&AdminUsersRemove {
                         team_id: team.clone(),
                         user_id,
@@ -580,7 +580,7 @@ fn MemberPanel(
                     })
                     .await
                     .map(|_| ()),
-                Action::SetExpiration(ts) => transport
+                Action::SetExpiration { ts } => transport
                     .call(&AdminUsersSetExpiration {
                         expiration_ts: *ts,
                         user_id,
@@ -588,7 +588,7 @@ fn MemberPanel(
                     })
                     .await
                     .map(|_| ()),
-                Action::Assign(team, channels) => transport
+                Action::Assign { team, channels } => transport
                     .call(&AdminUsersAssign {
                         team_id: team.clone(),
                         user_id,
@@ -682,7 +682,7 @@ fn MemberPanel(
                                             expiry_error.set(None);
                                             result.set(None);
                                             confirming.set(Some(Offer {
-                                                action: Action::SetExpiration(ts),
+                                                action: Action::SetExpiration { ts },
                                                 label: "Set expiration".into(),
                                                 consequence: c,
                                                 refused: None,
@@ -796,7 +796,10 @@ fn AssignForm(
                 error.set(None);
                 result.set(None);
                 confirming.set(Some(Offer {
-                    action: Action::Assign(t, ids),
+                    action: Action::Assign {
+                        team: t,
+                        channels: ids,
+                    },
                     label: format!("Add to {team_name}"),
                     consequence: c,
                     refused: None,

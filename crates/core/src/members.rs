@@ -2,16 +2,22 @@
 //! type, filter chips (each can be negated), sort by any column, and the whole view as a URL
 //! query so that a link reproduces it. Pure functions: the page only draws what they return.
 
+pub mod bulk;
+
 use crate::ids::{TeamId, UserId};
 use crate::methods::admin_users::AdminUser;
 use crate::methods::users;
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 
 const DAY: i64 = 86_400;
 
 /// A member's highest role.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     PrimaryOwner,
     Owner,
@@ -21,7 +27,10 @@ pub enum Role {
 }
 
 /// What kind of account.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     #[default]
     Full,
@@ -671,19 +680,27 @@ pub fn to_csv(rows: &[Row], order: &[usize]) -> String {
 }
 
 /// A change the member panel offers for one member.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
 pub enum Action {
     MakeAdmin,
     MakeOwner,
     MakeRegular,
     /// Remove from one workspace.
-    Remove(TeamId),
+    Remove {
+        team: TeamId,
+    },
     /// Sign out of every session (`admin.users.session.reset`).
     SignOut,
     /// Guests: the account ends at this time (Unix seconds).
-    SetExpiration(i64),
+    SetExpiration {
+        ts: i64,
+    },
     /// Add to a workspace (as the kind of account they are), joining these channels.
-    Assign(TeamId, Vec<crate::ids::ChannelId>),
+    Assign {
+        team: TeamId,
+        channels: Vec<crate::ids::ChannelId>,
+    },
 }
 
 /// What the panel shows for an action: its button, the consequence to confirm, and why it is
@@ -715,10 +732,10 @@ impl Action {
             Action::MakeAdmin => "admin.users.setAdmin",
             Action::MakeOwner => "admin.users.setOwner",
             Action::MakeRegular => "admin.users.setRegular",
-            Action::Remove(_) => "admin.users.remove",
+            Action::Remove { .. } => "admin.users.remove",
             Action::SignOut => "admin.users.session.reset",
-            Action::SetExpiration(_) => "admin.users.setExpiration",
-            Action::Assign(..) => "admin.users.assign",
+            Action::SetExpiration { .. } => "admin.users.setExpiration",
+            Action::Assign { .. } => "admin.users.assign",
         }
     }
 }
@@ -792,7 +809,7 @@ pub fn offers(row: &Row, scene: &Scene, team_name: &dyn Fn(&TeamId) -> String) -
     for team in &row.workspaces {
         let name = team_name(team);
         out.push(offer(
-            Action::Remove(team.clone()),
+            Action::Remove { team: team.clone() },
             format!("Remove from {name}"),
             format!("{who} will leave {name} and lose access to its channels; other workspaces are not affected."),
             common().or_else(|| (row.id == scene.me).then(|| "You cannot remove yourself.".to_owned())),
@@ -829,10 +846,10 @@ pub fn after(row: &Row, action: &Action) -> Row {
         Action::MakeAdmin => r.role = Role::Admin,
         Action::MakeOwner => r.role = Role::Owner,
         Action::MakeRegular => r.role = Role::Member,
-        Action::Remove(team) => r.workspaces.retain(|t| t != team),
+        Action::Remove { team } => r.workspaces.retain(|t| t != team),
         Action::SignOut => {}
-        Action::SetExpiration(ts) => r.expiration_ts = Some(*ts),
-        Action::Assign(team, _) => {
+        Action::SetExpiration { ts } => r.expiration_ts = Some(*ts),
+        Action::Assign { team, .. } => {
             if !r.workspaces.contains(team) {
                 r.workspaces.push(team.clone());
             }
@@ -1147,9 +1164,14 @@ mod tests {
             .unwrap()
             .contains("legacy tokens cannot")));
         assert_eq!(after(&ana, &Action::MakeAdmin).role, Role::Admin);
-        assert!(after(&ana, &Action::Remove(TeamId::new("T1")))
-            .workspaces
-            .is_empty());
+        assert!(after(
+            &ana,
+            &Action::Remove {
+                team: TeamId::new("T1")
+            }
+        )
+        .workspaces
+        .is_empty());
         assert!(expiration_consequence(&guest, NOW - 1, NOW).is_err());
         assert!(expiration_consequence(&ana, NOW + DAY, NOW).is_err());
         assert!(expiration_consequence(&guest, NOW + DAY, NOW)

@@ -264,7 +264,7 @@ impl Outcome {
         }
     }
 
-    fn refused(error: &SlackError, method: &str) -> Self {
+    pub fn refused(error: &SlackError, method: &str) -> Self {
         let e = explain(error, Some(method));
         Outcome::Refused {
             code: e.code,
@@ -1114,6 +1114,12 @@ impl<W: Work> Job<W>
 where
     Job<W>: Serialize + DeserializeOwned,
 {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a job always encodes")
+    }
+}
+
+impl Job<InviteRoute> {
     /// A job saved with [`Job::to_json`] (or any serde serializer).
     pub fn restore(json: &str) -> Result<Job, serde_json::Error> {
         serde_json::from_str(json)
@@ -1128,12 +1134,6 @@ where
         Ok(job)
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a job always encodes")
-    }
-}
-
-impl Job<InviteRoute> {
     /// A job sending `rows` in order; their lines are 1, 2, 3…
     pub fn new(rows: Vec<Invitation>, route: InviteRoute, pacing: Pacing) -> Self {
         let rows = rows

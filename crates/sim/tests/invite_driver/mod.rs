@@ -1,10 +1,10 @@
-//! Drives a bulk invite [`Job`] against the simulated Slack on a virtual clock, as the app's
+//! Drives a bulk [`Job`] (invites, or changes to members) against the simulated Slack on a virtual clock, as the app's
 //! loop does with a real transport, and keeps the books a test or a benchmark checks:
 //! calls, 429s, rows sent again after their final answer, invitations per address.
 //! Shared by `tests/invite_job.rs` and `examples/bench_invites.rs`.
 #![allow(dead_code)]
 
-use slack_admin_core::invite::job::{dropped, read_answer};
+use slack_admin_core::invite::job::{dropped, read_answer, Work};
 use slack_admin_core::invite::{Job, Step};
 use slack_sim::{Reply, Request, Sim};
 use std::collections::HashSet;
@@ -71,7 +71,7 @@ impl Driver {
 
     /// One step of the app's loop: ask the job, then send and record, or wait. Returns the
     /// step the job gave.
-    pub fn step(&mut self, job: &mut Job) -> Step {
+    pub fn step<W: Work>(&mut self, job: &mut Job<W>) -> Step {
         let step = job.next(self.now);
         match &step {
             Step::Send { row, form, method } => {
@@ -123,13 +123,13 @@ impl Driver {
     }
 
     /// Runs until the job is finished or paused; returns the last step.
-    pub fn run(&mut self, job: &mut Job) -> Step {
+    pub fn run<W: Work>(&mut self, job: &mut Job<W>) -> Step {
         self.run_for(job, usize::MAX)
     }
 
     /// Runs until `sends` calls were made, or the job is finished or paused; returns the last
     /// step.
-    pub fn run_for(&mut self, job: &mut Job, sends: usize) -> Step {
+    pub fn run_for<W: Work>(&mut self, job: &mut Job<W>, sends: usize) -> Step {
         let mut sent = 0;
         for _ in 0..10_000_000u64 {
             let step = self.step(job);
@@ -149,7 +149,7 @@ impl Driver {
 
     /// Sends the next call and loses its answer, as when the tab closes mid-call. Returns the
     /// row, or `None` when the job had nothing to send. The sim may or may not have acted.
-    pub fn send_and_lose_the_answer(&mut self, job: &mut Job) -> Option<usize> {
+    pub fn send_and_lose_the_answer<W: Work>(&mut self, job: &mut Job<W>) -> Option<usize> {
         loop {
             match job.next(self.now) {
                 Step::Send { row, form, method } => {
