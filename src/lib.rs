@@ -7,7 +7,7 @@ pub mod browser;
 pub mod components;
 pub mod console_module;
 pub mod entrance;
-pub mod invite_job;
+pub mod job;
 pub mod members;
 pub mod page_origin;
 pub mod pages;
@@ -70,7 +70,7 @@ pub fn href(path: &str) -> String {
 pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl IntoView {
     let session = Session::new();
     provide_context(session);
-    let job = invite_job::InviteJob::new();
+    let job = job::InviteJob::new();
     provide_context(job);
     let members = members::Members::new();
     provide_context(members);

@@ -305,7 +305,7 @@ fn removal_and_its_inverse_against_the_sim() {
     for r in undo_job.rows() {
         assert!(d.sim.state().tenants[GRID].users[&r.item.user_id].in_team(&hq));
     }
-    let csv = bulk::results_csv(&undo_job);
+    let csv = bulk::results_csv(&undo_job, &|_| None);
     assert!(csv.starts_with("line,user_id,name,email,change,outcome,code,detail\r\n"));
     assert_eq!(csv.matches("changed").count(), 5);
 }

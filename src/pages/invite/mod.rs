@@ -160,10 +160,11 @@ fn Invite() -> impl IntoView {
     };
     let several = workspaces.len() > 1;
     // A saved job of this connection opens the CSV tab, where its progress is.
-    let job = expect_context::<crate::invite_job::InviteJob>();
-    let owner = crate::invite_job::owner_of(&identity, sandbox);
+    let job = expect_context::<crate::job::InviteJob>();
+    let owner = crate::job::owner_of(&identity, sandbox);
     let many = RwSignal::new(
-        crate::invite_job::has_saved(&owner) || job.saved().with_untracked(Option::is_some),
+        crate::job::has_saved::<slack_admin_core::invite::InviteRoute>(&owner)
+            || job.saved().with_untracked(Option::is_some),
     );
     view! {
         <h1 class="page-title">"Invite people"</h1>

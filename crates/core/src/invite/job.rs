@@ -38,9 +38,11 @@ use std::fmt::Debug;
 /// progress, the results) is the same for every job; the work says which call a row makes
 /// and what Slack's answers mean for it. The invite job's work is its [`InviteRoute`]; the
 /// members job's is [`crate::members::bulk::Change`].
-pub trait Work: Clone + Debug + PartialEq + Eq + Serialize + DeserializeOwned {
+pub trait Work:
+    Clone + Debug + PartialEq + Eq + Serialize + DeserializeOwned + Send + Sync + 'static
+{
     /// What one row is about (an invitation, a member).
-    type Item: Clone + Debug + PartialEq + Eq + Serialize + DeserializeOwned;
+    type Item: Clone + Debug + PartialEq + Eq + Serialize + DeserializeOwned + Send + Sync + 'static;
     /// The outcomes its rows can end with, in the order they are counted.
     const KINDS: &'static [OutcomeKind];
     /// The method a row calls.

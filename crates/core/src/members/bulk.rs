@@ -30,12 +30,15 @@ pub struct Change {
     pub title: String,
 }
 
-/// One member of a bulk change.
+/// One member of a bulk change. Saved, it keeps the member's ID and what the job needs, never
+/// their name or email (no member data in the browser's storage): a restored job names its
+/// members from the loaded list, or by ID.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     pub user_id: UserId,
+    #[serde(skip)]
     pub label: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip)]
     pub email: String,
     pub kind: Kind,
     pub action: Action,
@@ -267,10 +270,24 @@ pub fn job(planned: &[Planned], change: Change, pacing: Pacing) -> Job<Change> {
         .enumerate()
         .map(|(i, p)| match &p.verdict {
             Ok(_) => JobRow::pending(i + 1, p.target.clone()),
-            Err(why) => JobRow::not_sent(i + 1, p.target.clone(), format!("Not sent: {why}")),
+            // Saved without the member's name: the row names them.
+            Err(why) => JobRow::not_sent(
+                i + 1,
+                p.target.clone(),
+                format!("Not sent: {}", anonymous(why, &p.target.label)),
+            ),
         })
         .collect();
     Job::from_rows(rows, change, pacing)
+}
+
+/// `why` with the member's name said as "This member" (and "their" for "{name}'s").
+fn anonymous(why: &str, label: &str) -> String {
+    if label.is_empty() {
+        return why.to_owned();
+    }
+    why.replace(&format!("{label}'s"), "This member's")
+        .replace(label, "This member")
 }
 
 /// The way back for one member changed by `target.action`, if Slack's API has one.
@@ -411,17 +428,27 @@ impl ChangeResult {
     }
 }
 
-/// Every row of `job` with its outcome so far.
-pub fn results(job: &Job<Change>) -> Vec<ChangeResult> {
+/// Who a member is, by ID (name, email), for a job restored without names.
+pub type Names<'a> = &'a dyn Fn(&UserId) -> Option<(String, String)>;
+
+/// Every row of `job` with its outcome so far; a member the job has no name for is named by
+/// `names`, else by ID.
+pub fn results(job: &Job<Change>, names: Names) -> Vec<ChangeResult> {
     job.rows()
         .iter()
         .map(|r| {
             let (code, detail) = r.code_and_detail();
+            let t = &r.item;
+            let (label, email) = if t.label.is_empty() {
+                names(&t.user_id).unwrap_or_else(|| (t.user_id.to_string(), String::new()))
+            } else {
+                (t.label.clone(), t.email.clone())
+            };
             ChangeResult {
                 line: r.line,
-                user_id: r.item.user_id.clone(),
-                label: r.item.label.clone(),
-                email: r.item.email.clone(),
+                user_id: t.user_id.clone(),
+                label,
+                email,
                 outcome: r.outcome().cloned(),
                 code,
                 detail,
@@ -432,7 +459,7 @@ pub fn results(job: &Job<Change>) -> Vec<ChangeResult> {
 
 /// The results as CSV (`line,user_id,name,email,change,outcome,code,detail`), defused like
 /// every export.
-pub fn results_csv(job: &Job<Change>) -> String {
+pub fn results_csv(job: &Job<Change>, names: Names) -> String {
     let mut out = String::new();
     crate::invite::csv::write_row(
         &mut out,
@@ -441,7 +468,7 @@ pub fn results_csv(job: &Job<Change>) -> String {
         ],
     );
     let title = &job.work().title;
-    for r in results(job) {
+    for r in results(job, names) {
         let outcome = r.kind().map_or("pending", OutcomeKind::word);
         let cells = [
             r.line.to_string(),
@@ -524,8 +551,18 @@ mod tests {
         );
         let job = job(&plan, change(), Pacing::for_tier(Tier::Two));
         let json = serde_json::to_string(&job).unwrap();
+        assert!(
+            !json.contains("example.com") && !json.contains("Person"),
+            "{json}"
+        );
         let back: Job<Change> = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, job);
+        assert_eq!(back.rows().len(), 2);
+        for (a, b) in back.rows().iter().zip(job.rows()) {
+            assert_eq!(
+                (&a.item.user_id, &a.item.action, &a.state),
+                (&b.item.user_id, &b.item.action, &b.state)
+            );
+        }
         let doubled = json.replace("\"line\":2", "\"line\":1");
         let err = serde_json::from_str::<Job<Change>>(&doubled).unwrap_err();
         assert!(err.to_string().contains("appears twice"), "{err}");

@@ -2,7 +2,7 @@
 
 use super::preview::PreviewTable;
 use crate::components::channel_picker::ChannelChooser;
-use crate::invite_job::InviteJob;
+use crate::job::InviteJob;
 use crate::pages::invite::InviteContext;
 use crate::session::Session;
 use leptos::prelude::*;

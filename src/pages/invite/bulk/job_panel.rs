@@ -2,7 +2,7 @@
 //! texts, the bar and the counts only, so the buttons keep keyboard focus while it runs.
 
 use super::results::Results;
-use crate::invite_job::{route_problem, workspace_name, InviteJob};
+use crate::job::{route_problem, workspace_name, InviteJob};
 use crate::session::Session;
 use leptos::prelude::*;
 use slack_admin_core::invite::csv::thousands;

@@ -6,7 +6,7 @@ mod job_panel;
 mod preview;
 mod results;
 
-use crate::invite_job::InviteJob;
+use crate::job::InviteJob;
 use crate::session::Session;
 use importer::Importer;
 use job_panel::JobPanel;

@@ -1,4 +1,5 @@
-//! The invite job of this browser: held app-wide (it keeps going while the admin looks at
+//! The jobs of this browser (bulk invites, bulk changes to members), one of each kind: held
+//! app-wide (it keeps going while the admin looks at
 //! other pages), driven one call at a time by exactly one tab, and saved to localStorage after
 //! every step so that a reload, or another tab, can take it up where it stopped.
 //!
@@ -21,22 +22,89 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use slack_admin_core::connection::{Feature, Identity};
 use slack_admin_core::invite::job::read_answer;
-use slack_admin_core::invite::job::{Job, Pacing, Step};
+use slack_admin_core::invite::job::{Job, Pacing, Step, Work};
 use slack_admin_core::invite::InviteRoute;
+use slack_admin_core::members::bulk::Change;
 
 pub use channel::Command;
 
-/// The localStorage key of the saved job.
-pub const JOB_KEY: &str = "slack-admin-console.invite-job";
+/// A kind of job this console runs: where it is saved, and what is checked before it runs.
+pub trait Kept: Work {
+    /// The localStorage key of its saved jobs (`<KEY>:<owner>`), also the name of its lock
+    /// and of its channel between tabs.
+    const KEY: &'static str;
+    /// Why a new job was not started: another tab runs one of this kind.
+    const BUSY: &'static str;
+    fn encode(saved: &SavedJob<Self>) -> Option<String>;
+    fn decode(json: &str) -> Option<SavedJob<Self>>;
+    /// Why `connection` may not run a job of this work, if it may not.
+    fn problem(&self, connection: &Connection) -> Option<String>;
+    /// Checks the rows still to send again before a resumed job runs.
+    fn recheck(job: &mut Job<Self>, now_s: i64);
+}
+
+impl Kept for InviteRoute {
+    const KEY: &'static str = "slack-admin-console.invite-job";
+    const BUSY: &'static str = "Another tab of this browser is sending invitations. Let it finish (or pause it there), then choose Send again: nothing was sent from here.";
+
+    fn encode(saved: &SavedJob<Self>) -> Option<String> {
+        serde_json::to_string(saved).ok()
+    }
+
+    fn decode(json: &str) -> Option<SavedJob<Self>> {
+        serde_json::from_str(json).ok()
+    }
+
+    fn problem(&self, connection: &Connection) -> Option<String> {
+        route_problem(self, connection)
+    }
+
+    fn recheck(job: &mut Job<Self>, now_s: i64) {
+        job.recheck(now_s);
+    }
+}
+
+impl Kept for Change {
+    const KEY: &'static str = "slack-admin-console.members-job";
+    const BUSY: &'static str = "Another tab of this browser is changing members. Let it finish (or pause it there), then run this change again: nothing was sent from here.";
+
+    fn encode(saved: &SavedJob<Self>) -> Option<String> {
+        serde_json::to_string(saved).ok()
+    }
+
+    fn decode(json: &str) -> Option<SavedJob<Self>> {
+        serde_json::from_str(json).ok()
+    }
+
+    fn problem(&self, connection: &Connection) -> Option<String> {
+        let can = connection
+            .identity
+            .capabilities()
+            .iter()
+            .any(|c| c.feature == Feature::Roles && c.available());
+        (!can).then(|| "This connection cannot change members through Slack's API: connect with the Grid org admin token that started this job.".to_owned())
+    }
+
+    fn recheck(_: &mut Job<Self>, _: i64) {}
+}
+
+/// The bulk invite job's handle.
+pub type InviteJob = JobHandle<InviteRoute>;
+/// The bulk change of members' handle.
+pub type MembersJob = JobHandle<Change>;
 
 /// How often the driver looks again while waiting (pause and cancel act within this).
 const POLL_MS: u64 = 200;
 
 /// A job and whose it is.
 #[derive(Clone, Serialize, Deserialize)]
-pub struct SavedJob {
+#[serde(bound(
+    serialize = "Job<W>: Serialize",
+    deserialize = "Job<W>: Deserialize<'de>"
+))]
+pub struct SavedJob<W: Work = InviteRoute> {
     pub owner: String,
-    pub job: Job,
+    pub job: Job<W>,
 }
 
 /// Who a connection is, for matching a saved job to it (no token in it).
@@ -96,11 +164,10 @@ pub fn workspace_name(route: &InviteRoute, identity: &Identity) -> String {
     }
 }
 
-/// The app-wide handle: a `Copy` struct of signals; read them through the getters, change
-/// the job through the verbs.
-#[derive(Clone, Copy)]
-pub struct InviteJob {
-    saved: RwSignal<Option<SavedJob>>,
+/// The app-wide handle of one kind of job: a `Copy` struct of signals; read them through the
+/// getters, change the job through the verbs.
+pub struct JobHandle<W: Kept> {
+    saved: RwSignal<Option<SavedJob<W>>>,
     /// The owner this tab shows jobs for (the connection's), `None` when disconnected.
     owner: RwSignal<Option<String>>,
     /// This tab drives the job now (it holds the lock).
@@ -119,7 +186,15 @@ pub struct InviteJob {
     now_ms: RwSignal<u64>,
 }
 
-impl InviteJob {
+impl<W: Kept> Clone for JobHandle<W> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<W: Kept> Copy for JobHandle<W> {}
+
+impl<W: Kept> JobHandle<W> {
     /// The handle, listening to the other tabs of this browser.
     pub fn new() -> Self {
         let this = Self {
@@ -134,31 +209,31 @@ impl InviteJob {
             now_ms: RwSignal::new(now_ms()),
         };
         // Another tab asks the driver to pause or cancel this owner's job.
-        channel::listen(move |command, owner| {
+        channel::listen(W::KEY, move |command, owner| {
             if this.holding.get_value() && this.owner.get_untracked().as_deref() == Some(owner) {
                 this.apply(command);
             }
         });
         // Another tab saved this owner's job: follow it (the tab holding the lock is the only
         // writer and ignores this; a removed job disappears here too).
-        channel::on_storage_change(JOB_KEY, move |key| {
+        channel::on_storage_change(W::KEY, move |key| {
             if this.holding.get_value() {
                 return;
             }
             let Some(owner) = this.owner.get_untracked() else {
                 return;
             };
-            if key.is_some_and(|k| k != store::key(&owner)) {
+            if key.is_some_and(|k| k != store::key::<W>(&owner)) {
                 return;
             }
             let _ = this.now_ms.try_set(now_ms());
-            let _ = this.saved.try_set(store::load(&owner));
+            let _ = this.saved.try_set(store::load::<W>(&owner));
         });
         this
     }
 
     /// The job this tab shows, if any.
-    pub fn saved(&self) -> Signal<Option<SavedJob>> {
+    pub fn saved(&self) -> Signal<Option<SavedJob<W>>> {
         self.saved.into()
     }
     pub fn is_shown(&self) -> bool {
@@ -199,7 +274,7 @@ impl InviteJob {
             leptos::task::spawn_local(async move {
                 // Held by another tab: it drives, this one follows. Otherwise the admin
                 // decides.
-                if lock::held_anywhere().await && !this.driving.get_untracked() {
+                if lock::held_anywhere(W::KEY).await && !this.driving.get_untracked() {
                     this.follow();
                 } else {
                     let _ = this.awaiting.try_set(true);
@@ -222,7 +297,7 @@ impl InviteJob {
                 if !this.elsewhere.try_get_untracked().unwrap_or(false) {
                     return;
                 }
-                if !lock::held_anywhere().await {
+                if !lock::held_anywhere(W::KEY).await {
                     this.reload_from_store();
                     let unfinished = this
                         .saved
@@ -257,7 +332,7 @@ impl InviteJob {
         &self,
         session: Session,
         connection: &Connection,
-        job: Job,
+        job: Job<W>,
         refused: impl FnOnce(String) + 'static,
     ) {
         if self.busy.get_value() {
@@ -267,13 +342,9 @@ impl InviteJob {
         let owner = owner_of(&connection.identity, connection.sandbox);
         let this = *self;
         leptos::task::spawn_local(async move {
-            let Some(held) = lock::try_take().await else {
+            let Some(held) = lock::try_take(W::KEY).await else {
                 this.busy.set_value(false);
-                refused(
-                    "Another tab of this browser is sending invitations. Let it finish (or pause \
-                     it there), then choose Send again: nothing was sent from here."
-                        .into(),
-                );
+                refused(W::BUSY.into());
                 return;
             };
             let _ = this.owner.try_set(Some(owner.clone()));
@@ -291,7 +362,7 @@ impl InviteJob {
         self.command(Command::Pause);
     }
 
-    /// Cancels the rows not sent yet (see [`InviteJob::pause`] for who writes it).
+    /// Cancels the rows not sent yet (see [`JobHandle::pause`] for who writes it).
     pub fn cancel(&self) {
         self.command(Command::Cancel);
     }
@@ -304,14 +375,14 @@ impl InviteJob {
         let Some(owner) = self.owner.get_untracked() else {
             return;
         };
-        channel::send(command, &owner);
+        channel::send(W::KEY, command, &owner);
         if self.busy.get_value() {
             return;
         }
         let this = *self;
         leptos::task::spawn_local(async move {
             // Nobody drives: write it here, as the one writer for a moment.
-            if let Some(_held) = lock::try_take().await {
+            if let Some(_held) = lock::try_take(W::KEY).await {
                 this.holding.set_value(true);
                 this.reload_from_store();
                 this.apply(command);
@@ -353,7 +424,7 @@ impl InviteJob {
             let held = if this.holding.get_value() {
                 None
             } else {
-                match lock::try_take().await {
+                match lock::try_take(W::KEY).await {
                     Some(h) => Some(h),
                     None => {
                         this.follow();
@@ -361,7 +432,7 @@ impl InviteJob {
                     }
                 }
             };
-            store::clear(&owner);
+            store::clear::<W>(&owner);
             drop(held);
             let _ = this.saved.try_set(None);
             let _ = this.awaiting.try_set(false);
@@ -371,7 +442,12 @@ impl InviteJob {
 
     /// Replaces the job in memory with the saved one of the same owner.
     fn reload_from_store(&self) {
-        if let Some(saved) = self.owner.get_untracked().as_deref().and_then(store::load) {
+        if let Some(saved) = self
+            .owner
+            .get_untracked()
+            .as_deref()
+            .and_then(store::load::<W>)
+        {
             let _ = self.saved.try_set(Some(saved));
         }
     }
@@ -385,7 +461,7 @@ impl InviteJob {
         self.busy.set_value(true);
         let this = *self;
         leptos::task::spawn_local(async move {
-            let Some(held) = lock::try_take().await else {
+            let Some(held) = lock::try_take(W::KEY).await else {
                 // Another tab drives: follow it.
                 this.busy.set_value(false);
                 this.reload_from_store();
@@ -408,18 +484,17 @@ impl InviteJob {
         let runnable =
             connection.filter(|_| owner.is_some() && owner == this.owner.get_untracked());
         if let Some(connection) = runnable {
-            if let Some(mut saved) = store::load(owner.as_deref().unwrap_or_default()) {
+            if let Some(mut saved) = store::load::<W>(owner.as_deref().unwrap_or_default()) {
                 saved.job.clamp_clock(now_ms());
                 let _ = this.saved.try_set(Some(saved));
             }
             let pacing = this.saved.try_with_untracked(|s| {
                 s.as_ref()
-                    .map(|s| Pacing::scaled(s.job.route(), connection.rate_scale))
+                    .map(|s| Pacing::scaled(s.job.work(), connection.rate_scale))
             });
-            let problem = this.saved.try_with_untracked(|s| {
-                s.as_ref()
-                    .and_then(|s| route_problem(s.job.route(), &connection))
-            });
+            let problem = this
+                .saved
+                .try_with_untracked(|s| s.as_ref().and_then(|s| s.job.work().problem(&connection)));
             let _ = this.elsewhere.try_set(false);
             let _ = this.awaiting.try_set(false);
             if problem.flatten().is_none() {
@@ -429,7 +504,7 @@ impl InviteJob {
                             s.job.set_pacing(p);
                         }
                         if resume {
-                            s.job.recheck(crate::browser::now_s());
+                            W::recheck(&mut s.job, crate::browser::now_s());
                             s.job.resume();
                         }
                     }
@@ -518,58 +593,57 @@ impl InviteJob {
             return false;
         }
         self.saved
-            .try_with_untracked(|s| s.as_ref().map(store::save).unwrap_or(true))
+            .try_with_untracked(|s| s.as_ref().map(store::save::<W>).unwrap_or(true))
             .unwrap_or(false)
     }
 }
 
-impl Default for InviteJob {
+impl<W: Kept> Default for JobHandle<W> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-/// One saved job per owner, so that another account in this browser never overwrites it.
+/// One saved job of each kind per owner, so that another account in this browser never
+/// overwrites it.
 mod store {
-    use super::{SavedJob, JOB_KEY};
+    use super::{Kept, SavedJob};
     use crate::session::storage::local;
 
-    pub fn key(owner: &str) -> String {
-        format!("{JOB_KEY}:{owner}")
+    pub fn key<W: Kept>(owner: &str) -> String {
+        format!("{}:{owner}", W::KEY)
     }
 
     /// False when the job could not be stored (quota, private mode).
-    pub fn save(saved: &SavedJob) -> bool {
-        match (local(), serde_json::to_string(saved)) {
-            (Some(store), Ok(json)) => store.set_item(&key(&saved.owner), &json).is_ok(),
+    pub fn save<W: Kept>(saved: &SavedJob<W>) -> bool {
+        match (local(), W::encode(saved)) {
+            (Some(store), Some(json)) => store.set_item(&key::<W>(&saved.owner), &json).is_ok(),
             _ => false,
         }
     }
 
     /// The saved job of `owner`; one saved before jobs had a key per owner is moved to it.
-    pub fn load(owner: &str) -> Option<SavedJob> {
+    pub fn load<W: Kept>(owner: &str) -> Option<SavedJob<W>> {
         let store = local()?;
-        if let Some(json) = store.get_item(&key(owner)).ok()? {
-            return serde_json::from_str::<SavedJob>(&json)
-                .ok()
-                .filter(|s| s.owner == owner);
+        if let Some(json) = store.get_item(&key::<W>(owner)).ok()? {
+            return W::decode(&json).filter(|s| s.owner == owner);
         }
-        let old: SavedJob = serde_json::from_str(&store.get_item(JOB_KEY).ok()??).ok()?;
+        let old: SavedJob<W> = W::decode(&store.get_item(W::KEY).ok()??)?;
         if old.owner != owner {
             return None;
         }
-        let _ = store.remove_item(JOB_KEY);
+        let _ = store.remove_item(W::KEY);
         save(&old).then_some(old)
     }
 
-    pub fn clear(owner: &str) {
+    pub fn clear<W: Kept>(owner: &str) {
         if let Some(store) = local() {
-            let _ = store.remove_item(&key(owner));
+            let _ = store.remove_item(&key::<W>(owner));
         }
     }
 }
 
-/// Whether this browser holds a saved job of `owner`.
-pub fn has_saved(owner: &str) -> bool {
-    store::load(owner).is_some()
+/// Whether this browser holds a saved job of kind `W` of `owner`.
+pub fn has_saved<W: Kept>(owner: &str) -> bool {
+    store::load::<W>(owner).is_some()
 }

@@ -1,11 +1,9 @@
-//! What the tabs of this browser tell each other about the invite job: a tab that only shows
+//! What the tabs of this browser tell each other about a job (one channel per kind of job): a tab that only shows
 //! it sends Pause or Cancel to the tab that drives it (BroadcastChannel), and follows its
 //! progress from the `storage` events of the saved job.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-const NAME: &str = "slack-admin-console.invite-job";
 
 /// A request from another tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,9 +29,9 @@ impl Command {
     }
 }
 
-/// Sends `command` about the job of `owner` to the other tabs.
-pub fn send(command: Command, owner: &str) {
-    if let Ok(channel) = web_sys::BroadcastChannel::new(NAME) {
+/// Sends `command` about the job of `owner` to the other tabs, on channel `name`.
+pub fn send(name: &str, command: Command, owner: &str) {
+    if let Ok(channel) = web_sys::BroadcastChannel::new(name) {
         let _ = channel.post_message(&format!("{}\n{owner}", command.word()).into());
         channel.close();
     }
@@ -41,8 +39,8 @@ pub fn send(command: Command, owner: &str) {
 
 /// Calls `on_command` with every command another tab sends, and whose job it is about, for
 /// the life of the page.
-pub fn listen(on_command: impl Fn(Command, &str) + 'static) {
-    let Ok(channel) = web_sys::BroadcastChannel::new(NAME) else {
+pub fn listen(name: &str, on_command: impl Fn(Command, &str) + 'static) {
+    let Ok(channel) = web_sys::BroadcastChannel::new(name) else {
         return;
     };
     let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {

@@ -1,4 +1,4 @@
-//! One tab drives the invite job: it holds a Web Lock (`navigator.locks`) for as long as it
+//! One tab drives a job (one lock per kind of job): it holds a Web Lock (`navigator.locks`) for as long as it
 //! drives, so a second tab can neither drive the same job nor write it. The browser releases
 //! the lock when the tab closes or crashes, so another tab can take over at once.
 //!
@@ -14,10 +14,6 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// The lock's name, shared by every tab of this origin.
-const NAME: &str = "slack-admin-console.invite-job";
-/// The lease's localStorage key, without Web Locks.
-const LEASE_KEY: &str = "slack-admin-console.invite-job.lease";
 /// A lease not renewed for this long is free.
 const LEASE_MS: u64 = 5_000;
 
@@ -28,7 +24,7 @@ pub struct Held {
 
 enum How {
     WebLock(Option<Function>),
-    Lease(String),
+    Lease(&'static str, String),
 }
 
 impl Held {
@@ -37,7 +33,7 @@ impl Held {
     pub fn still_held(&self) -> bool {
         match &self.how {
             How::WebLock(_) => true,
-            How::Lease(tab) => lease::renew(tab),
+            How::Lease(name, tab) => lease::renew(name, tab),
         }
     }
 }
@@ -50,7 +46,7 @@ impl Drop for Held {
                     let _ = release.call0(&JsValue::NULL);
                 }
             }
-            How::Lease(tab) => lease::release(tab),
+            How::Lease(name, tab) => lease::release(name, tab),
         }
     }
 }
@@ -62,12 +58,13 @@ fn locks() -> Option<JsValue> {
         .filter(|l| !l.is_undefined() && !l.is_null())
 }
 
-/// Takes the lock if no other tab holds it: `None` when one does (or the browser refused).
-pub async fn try_take() -> Option<Held> {
+/// Takes the lock `name` (shared by every tab of this origin) if no other tab holds it:
+/// `None` when one does (or the browser refused).
+pub async fn try_take(name: &'static str) -> Option<Held> {
     let Some(locks) = locks() else {
         let tab = lease::tab();
-        return lease::take(&tab).then_some(Held {
-            how: How::Lease(tab),
+        return lease::take(name, &tab).then_some(Held {
+            how: How::Lease(name, tab),
         });
     };
     let request: Function = Reflect::get(&locks, &"request".into())
@@ -105,7 +102,7 @@ pub async fn try_take() -> Option<Held> {
     let options = Object::new();
     Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE).ok()?;
     let requested = request
-        .call3(&locks, &NAME.into(), &options, &callback)
+        .call3(&locks, &name.into(), &options, &callback)
         .ok()?
         .dyn_into::<Promise>()
         .ok()?;
@@ -124,10 +121,10 @@ pub async fn try_take() -> Option<Held> {
     })
 }
 
-/// Whether some tab (this one included) holds the lock now.
-pub async fn held_anywhere() -> bool {
+/// Whether some tab (this one included) holds the lock `name` now.
+pub async fn held_anywhere(name: &'static str) -> bool {
     let Some(locks) = locks() else {
-        return lease::held();
+        return lease::held(name);
     };
     let Some(query) = Reflect::get(&locks, &"query".into())
         .ok()
@@ -146,13 +143,17 @@ pub async fn held_anywhere() -> bool {
         Reflect::get(&l, &"name".into())
             .ok()
             .and_then(|n| n.as_string())
-            .is_some_and(|n| n == NAME)
+            .is_some_and(|n| n == name)
     })
 }
 
-/// The lease in localStorage: `tab:expiry_ms`.
+/// The lease in localStorage, at `<lock name>.lease`: `tab:expiry_ms`.
 mod lease {
-    use super::{local, now_ms, LEASE_KEY, LEASE_MS};
+    use super::{local, now_ms, LEASE_MS};
+
+    fn key(name: &str) -> String {
+        format!("{name}.lease")
+    }
 
     thread_local! {
         static TAB: String = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
@@ -163,45 +164,45 @@ mod lease {
         TAB.with(Clone::clone)
     }
 
-    fn holder() -> Option<(String, u64)> {
-        let value = local()?.get_item(LEASE_KEY).ok()??;
+    fn holder(name: &str) -> Option<(String, u64)> {
+        let value = local()?.get_item(&key(name)).ok()??;
         let (tab, until) = value.split_once(':')?;
         Some((tab.to_owned(), until.parse().ok()?))
     }
 
-    fn write(tab: &str) -> bool {
+    fn write(name: &str, tab: &str) -> bool {
         local().is_some_and(|s| {
-            s.set_item(LEASE_KEY, &format!("{tab}:{}", now_ms() + LEASE_MS))
+            s.set_item(&key(name), &format!("{tab}:{}", now_ms() + LEASE_MS))
                 .is_ok()
         })
     }
 
     /// Takes the lease unless another tab holds a fresh one.
-    pub fn take(tab: &str) -> bool {
-        match holder() {
+    pub fn take(name: &str, tab: &str) -> bool {
+        match holder(name) {
             Some((other, until)) if other != tab && until > now_ms() => false,
-            _ => write(tab) && holder().is_some_and(|(t, _)| t == tab),
+            _ => write(name, tab) && holder(name).is_some_and(|(t, _)| t == tab),
         }
     }
 
     /// Renews this tab's lease; false when another tab holds it now.
-    pub fn renew(tab: &str) -> bool {
-        match holder() {
+    pub fn renew(name: &str, tab: &str) -> bool {
+        match holder(name) {
             Some((holder, until)) if holder != tab && until > now_ms() => false,
-            _ => write(tab),
+            _ => write(name, tab),
         }
     }
 
-    pub fn release(tab: &str) {
-        if holder().is_some_and(|(t, _)| t == tab) {
+    pub fn release(name: &str, tab: &str) {
+        if holder(name).is_some_and(|(t, _)| t == tab) {
             if let Some(s) = local() {
-                let _ = s.remove_item(LEASE_KEY);
+                let _ = s.remove_item(&key(name));
             }
         }
     }
 
     /// Whether any tab holds a fresh lease.
-    pub fn held() -> bool {
-        holder().is_some_and(|(_, until)| until > now_ms())
+    pub fn held(name: &str) -> bool {
+        holder(name).is_some_and(|(_, until)| until > now_ms())
     }
 }
