@@ -72,6 +72,8 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
     provide_context(session);
     let job = job::InviteJob::new();
     provide_context(job);
+    let change_job = job::MembersJob::new();
+    provide_context(change_job);
     let members = members::Members::new();
     provide_context(members);
     match handover {
@@ -86,6 +88,7 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
     // storage for its owner).
     let forget = move |()| {
         job.forget();
+        change_job.forget();
         members.clear();
     };
     view! {

@@ -183,6 +183,30 @@ impl Members {
         self.version.update(|v| *v += 1);
     }
 
+    /// Applies changes Slack confirmed (`after` each action), in one pass over the list.
+    pub fn apply(&self, changes: &[(slack_admin_core::UserId, slack_admin_core::members::Action)]) {
+        if changes.is_empty() {
+            return;
+        }
+        let by_id: std::collections::HashMap<
+            &slack_admin_core::UserId,
+            Vec<&slack_admin_core::members::Action>,
+        > = changes.iter().fold(Default::default(), |mut m, (id, a)| {
+            m.entry(id).or_default().push(a);
+            m
+        });
+        self.rows.update_value(|rows| {
+            for row in rows.iter_mut() {
+                if let Some(actions) = by_id.get(&row.id) {
+                    for a in actions {
+                        *row = slack_admin_core::members::after(row, a);
+                    }
+                }
+            }
+        });
+        self.version.update(|v| *v += 1);
+    }
+
     /// Forgets everything (disconnect).
     pub fn clear(&self) {
         self.for_transport.set_value(None);

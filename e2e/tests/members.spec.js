@@ -15,9 +15,10 @@ class MembersPage {
     this.shown = page.getByText(/ shown$/);
   }
 
-  async open({ token = "xoxp-sandbox-org-admin", path } = {}) {
+  async open({ token = "xoxp-sandbox-org-admin", path, fast = false } = {}) {
     const connect = new ConnectPage(this.page);
     await connect.goto(path);
+    if (fast) await this.page.getByLabel(/Faster rate limits/).check();
     await connect.sandbox(token);
     if (!path) await this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
     await expect(this.heading).toBeVisible();
@@ -263,4 +264,119 @@ test("token mode against slack-sim: a role change and a removal are what Slack t
   await page.getByRole("alertdialog").getByRole("button", { name: "Confirm" }).click();
   await expect(panel.getByRole("status")).toContainText("Done:");
   expect((await simUser(id)).workspaces).not.toContain("T07NW4HQ1");
+});
+
+/** Ticks the checkbox of the row at `index` of those drawn (with shift: a range). */
+async function tick(members, index, { shift = false } = {}) {
+  await members.rows.nth(index).getByRole("checkbox").click({ modifiers: shift ? ["Shift"] : [] });
+}
+
+test("a bulk change of 30 members: 2 refused in the dry run, the rest changed, then undone", async ({ page }) => {
+  const errors = watchErrors(page);
+  const members = new MembersPage(page);
+  await members.open({ fast: true });
+  await members.loaded();
+  for (const label of ["member", "full member", "active"]) await members.addFilter.selectOption({ label });
+  // 30 regular members: click the first, shift-click the 5th; then the keyboard: the
+  // cursor to the 30th row, Shift+X for the range since the last one chosen.
+  await tick(members, 0);
+  await tick(members, 4, { shift: true });
+  await expect(page.getByText("5 selected")).toBeVisible();
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  for (let i = 0; i < 30; i++) await page.keyboard.press("j");
+  await expect(page.locator('.members-table tr[aria-rowindex="31"]')).toHaveAttribute("aria-current", "true");
+  await page.keyboard.press("Shift+X");
+  await expect(page.getByText("30 selected")).toBeVisible();
+  // x on the keyboard's row unselects it, and selects it again.
+  await page.keyboard.press("x");
+  await expect(page.getByText("29 selected")).toBeVisible();
+  await page.keyboard.press("x");
+  await expect(page.getByText("30 selected")).toBeVisible();
+  // The selection stays while the view changes: add the primary owner and a guest.
+  for (const chip of ["member", "full member", "active"]) {
+    await page.getByRole("button", { name: `Remove the filter ${chip}`, exact: true }).click();
+  }
+  await members.search.fill("W0A1C0001");
+  await expect(members.shown).toHaveText("1 shown");
+  await tick(members, 0);
+  await members.search.fill("W0A1C000B");
+  await expect(members.shown).toHaveText("1 shown");
+  await tick(members, 0);
+  await expect(page.getByText("32 selected")).toBeVisible();
+
+  await page.getByLabel("Change", { exact: true }).selectOption({ label: "Make admin" });
+  await page.getByRole("button", { name: "Preview the change" }).click();
+  const dry = page.getByRole("region", { name: "Dry run: Make admin" });
+  await expect(dry).toContainText("30 will change · 2 will not");
+  await expect(dry.locator("tr.refused")).toHaveCount(2);
+  await expect(dry).toContainText("The primary owner cannot be changed here");
+  await expect(dry).toContainText("Guests cannot hold a role");
+  await screenshot(page, "members-bulk-dry-run");
+  await expectAccessible(page);
+  await dry.getByRole("button", { name: "Change 30 members" }).click();
+
+  const panel = page.getByRole("region", { name: "Make admin" });
+  await expect(panel.locator(".job-state")).toContainText("Finished", { timeout: 60_000 });
+  await expect(panel.locator(".count-changed .count-n")).toHaveText("30");
+  await expect(panel.locator(".count-not_sent .count-n")).toHaveText("2");
+  await expect(panel.getByRole("region", { name: "Members not changed" })).toContainText("primary owner");
+  await screenshot(page, "members-bulk-finished");
+  // Slack agrees: loaded again from the org, 30 more admins.
+  await members.search.fill("");
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await members.loaded();
+  await members.addFilter.selectOption({ label: "admin" });
+  const admins = await members.shownCount();
+
+  // The results CSV has every row.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    panel.getByRole("button", { name: "Download results (CSV)" }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), "utf8").replace(/^\uFEFF/, "");
+  const lines = csv.trim().split(/\r?\n/);
+  expect(lines[0]).toBe("line,user_id,name,email,change,outcome,code,detail");
+  expect(lines.length).toBe(33);
+  expect(lines.filter((l) => l.includes(",changed,")).length).toBe(30);
+
+  // Undo: the 30 go back to regular.
+  await panel.getByRole("button", { name: "Undo: make these 30 members regular again" }).click();
+  await page.getByRole("alertdialog", { name: "Confirm the undo" }).getByRole("button", { name: "Undo" }).click();
+  const undo = page.getByRole("region", { name: "Undo: Make admin" });
+  await expect(undo.locator(".job-state")).toContainText("Finished", { timeout: 60_000 });
+  await expect(undo.locator(".count-changed .count-n")).toHaveText("30");
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await members.loaded();
+  await expect(members.shown).toHaveText(`${admins - 30} shown`);
+  expect(errors).toEqual([]);
+});
+
+test("token mode against slack-sim: a bulk change and its undo are what Slack then reports", async ({ page }) => {
+  const connect = new ConnectPage(page);
+  await connect.goto("./members?f=role:member&f=type:full&f=status:active&q=saito");
+  await connect.withToken("xoxp-sandbox-org-admin");
+  const members = new MembersPage(page);
+  await members.loaded();
+  const n = await members.shownCount();
+  expect(n).toBeGreaterThan(1);
+  expect(n).toBeLessThan(6);
+  const ids = [];
+  for (let i = 0; i < n; i++) {
+    await members.rows.nth(i).locator(".member-name").click();
+    ids.push((await page.locator(".member-panel dd").first().textContent()).trim());
+    await page.keyboard.press("Escape");
+  }
+  for (const id of ids) expect((await simUser(id)).is_admin).toBe(false);
+  await tick(members, 0);
+  await page.getByRole("button", { name: `Select all ${n} shown` }).click();
+  await page.getByLabel("Change", { exact: true }).selectOption({ label: "Make admin" });
+  await page.getByRole("button", { name: "Preview the change" }).click();
+  await page.getByRole("button", { name: `Change ${n} members` }).click();
+  const panel = page.getByRole("region", { name: "Make admin" });
+  await expect(panel.locator(".job-state")).toContainText("Finished", { timeout: 60_000 });
+  for (const id of ids) expect((await simUser(id)).is_admin).toBe(true);
+  await panel.getByRole("button", { name: /^Undo: / }).click();
+  await page.getByRole("alertdialog", { name: "Confirm the undo" }).getByRole("button", { name: "Undo" }).click();
+  await expect(page.getByRole("region", { name: "Undo: Make admin" }).locator(".job-state")).toContainText("Finished", { timeout: 60_000 });
+  for (const id of ids) expect((await simUser(id)).is_admin).toBe(false);
 });

@@ -14,7 +14,32 @@ use slack_admin_core::members::{
     self, chip_code, has_activity_data, kind_label, parse_chip, role_label, status_label, Chip,
     Row, SortKey, View,
 };
+use std::collections::HashSet;
 use wasm_bindgen::JsCast;
+
+mod bulk;
+
+/// What the connection allows, for the panel's offers and the bulk dry run, and the ID role
+/// changes apply to (the org's, on Grid).
+fn scene_of(
+    identity: &slack_admin_core::connection::Identity,
+) -> (slack_admin_core::members::Scene, slack_admin_core::TeamId) {
+    let scene = slack_admin_core::members::Scene {
+        can_change_roles: identity
+            .capabilities()
+            .iter()
+            .any(|c| c.feature == slack_admin_core::connection::Feature::Roles && c.available()),
+        org_name: identity.org_name().to_owned(),
+        me: identity.auth.user_id.clone(),
+    };
+    let org_id = identity
+        .auth
+        .enterprise_id
+        .as_ref()
+        .map(|e| slack_admin_core::TeamId::new(e.as_str()))
+        .unwrap_or_else(|| identity.team.id.clone());
+    (scene, org_id)
+}
 
 /// The height of a row, in pixels (style/main.css `.members-table tr`).
 const ROW_PX: f64 = 44.0;
@@ -35,6 +60,10 @@ fn MembersView() -> impl IntoView {
     let session = expect_context::<Session>();
     let members = expect_context::<Members>();
     members.ensure(session);
+    let change_job = expect_context::<crate::job::MembersJob>();
+    if let Some(c) = session.connection() {
+        change_job.show_for(&c);
+    }
     let location = use_location();
     let navigate = use_navigate();
     // The view is the URL's; a bad query is reported and read as the default view.
@@ -107,6 +136,45 @@ fn MembersView() -> impl IntoView {
     let cursor = RwSignal::new(None::<usize>);
     // The member whose panel is open.
     let opened = RwSignal::new(None::<slack_admin_core::UserId>);
+    // The members selected for a bulk change (kept when the view changes), and where a
+    // shift-click range starts (a position in the view's order).
+    let selected = RwSignal::new(HashSet::<slack_admin_core::UserId>::new());
+    let anchor = StoredValue::new(None::<usize>);
+    // Selects or unselects the row at `position`; with `range`, every row from the last one
+    // chosen to it, as that one now is.
+    let toggle = move |position: usize, range: bool| {
+        let ids: Vec<slack_admin_core::UserId> = order.with_untracked(|order| {
+            let (from, to) = match anchor.get_value().filter(|_| range) {
+                Some(a) => (a.min(position), a.max(position)),
+                None => (position, position),
+            };
+            members.with(|rows| {
+                order
+                    .get(from..=to.min(order.len().saturating_sub(1)))
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|&i| rows.get(i).map(|r| r.id.clone()))
+                    .collect()
+            })
+        });
+        let target = order
+            .with_untracked(|o| o.get(position).copied())
+            .and_then(|i| members.with(|rows| rows.get(i).map(|r| r.id.clone())));
+        let Some(target) = target else {
+            return;
+        };
+        let on = !selected.with_untracked(|s| s.contains(&target));
+        selected.update(|s| {
+            for id in ids {
+                if on {
+                    s.insert(id);
+                } else {
+                    s.remove(&id);
+                }
+            }
+        });
+        anchor.set_value(Some(position));
+    };
     let search_input = NodeRef::<leptos::html::Input>::new();
 
     // Keys: `/` to search, `j`/`k` to move, Esc to leave the search.
@@ -139,6 +207,11 @@ fn MembersView() -> impl IntoView {
                     if id.is_some() {
                         opened.set(id);
                     }
+                }
+            }
+            "x" | "X" if !typing => {
+                if let Some(c) = cursor.get_untracked() {
+                    toggle(c, ev.shift_key());
                 }
             }
             "j" | "k" if !typing => {
@@ -380,6 +453,8 @@ fn MembersView() -> impl IntoView {
         <p class="muted">
             {move || format!("{} shown", thousands(order.with(Vec::len)))}
         </p>
+        <bulk::BulkBar selected=selected order=order />
+        <bulk::ChangePanel />
         <div
             class="members-scroller"
             node_ref=scroller
@@ -394,6 +469,7 @@ fn MembersView() -> impl IntoView {
             <table class="members-table" aria-rowcount=move || order.with(Vec::len) + 1>
                 <thead>
                     <tr aria-rowindex="1">
+                        <th scope="col" class="select-col"><span class="visually-hidden">"Selected"</span></th>
                         {header("Name", SortKey::Name)}
                         {header("Email", SortKey::Email)}
                         {header("Role", SortKey::Role)}
@@ -410,12 +486,13 @@ fn MembersView() -> impl IntoView {
                     {move || {
                         let (first, last) = window.get();
                         let cur = cursor.get();
+                        // A row's checkbox follows the selection itself: selecting redraws no row.
                         order.with(|order| {
                             members.with(|rows| {
                                 order[first..last]
                                     .iter()
                                     .enumerate()
-                                    .map(|(k, &i)| member_row(&rows[i], first + k, cur == Some(first + k), &team_name, opened))
+                                    .map(|(k, &i)| member_row(&rows[i], first + k, cur == Some(first + k), selected, toggle, &team_name, opened))
                                     .collect_view()
                             })
                         })
@@ -446,10 +523,17 @@ fn member_row(
     r: &Row,
     position: usize,
     current: bool,
+    selected: RwSignal<HashSet<slack_admin_core::UserId>>,
+    toggle: impl Fn(usize, bool) + Copy + 'static,
     team_name: &impl Fn(&str) -> String,
     opened: RwSignal<Option<slack_admin_core::UserId>>,
 ) -> impl IntoView {
     let id = r.id.clone();
+    let is_selected = {
+        let id = r.id.clone();
+        move || selected.with(|s| s.contains(&id))
+    };
+    let is_checked = is_selected.clone();
     let workspaces = match r.workspaces.len() {
         0 => "none".to_owned(),
         1 => team_name(r.workspaces[0].as_str()),
@@ -467,7 +551,15 @@ fn member_row(
             }
         });
     view! {
-        <tr aria-rowindex=position + 2 class:current=current aria-current=current.then_some("true")>
+        <tr aria-rowindex=position + 2 class:current=current class:selected=is_selected aria-current=current.then_some("true")>
+            <td class="select-col">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Select {}", r.label())
+                    prop:checked=is_checked
+                    on:click=move |ev: leptos::ev::MouseEvent| toggle(position, ev.shift_key())
+                />
+            </td>
             <td>
                 <button class="link member-name" on:click=move |_| opened.set(Some(id.clone()))>
                     {r.label().to_owned()}
@@ -495,7 +587,7 @@ fn MemberPanel(
     id: slack_admin_core::UserId,
     opened: RwSignal<Option<slack_admin_core::UserId>>,
 ) -> impl IntoView {
-    use slack_admin_core::members::{after, expiration_consequence, offers, Action, Offer, Scene};
+    use slack_admin_core::members::{after, expiration_consequence, offers, Action, Offer};
     use slack_admin_core::methods::admin_users::*;
     let session = expect_context::<Session>();
     let members = expect_context::<Members>();
@@ -503,20 +595,7 @@ fn MemberPanel(
         return ().into_any();
     };
     let identity = connection.identity.clone();
-    let scene = Scene {
-        can_change_roles: identity
-            .capabilities()
-            .iter()
-            .any(|c| c.feature == slack_admin_core::connection::Feature::Roles && c.available()),
-        org_name: identity.org_name().to_owned(),
-        me: identity.auth.user_id.clone(),
-    };
-    let org_id = identity
-        .auth
-        .enterprise_id
-        .as_ref()
-        .map(|e| slack_admin_core::TeamId::new(e.as_str()))
-        .unwrap_or_else(|| identity.team.id.clone());
+    let (scene, org_id) = scene_of(&identity);
     let teams = identity.org_teams.clone();
     let team_name = move |t: &slack_admin_core::TeamId| {
         teams

@@ -74,6 +74,7 @@ fn change(title: &str) -> Change {
     Change {
         org_id: TeamId::new(ORG_ID),
         title: title.into(),
+        id: 1,
     }
 }
 

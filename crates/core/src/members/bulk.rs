@@ -28,6 +28,9 @@ pub struct Change {
     pub org_id: TeamId,
     /// The change in words, for the panel and the results ("Make admin").
     pub title: String,
+    /// Tells one job from the next (the time it was made, in ms).
+    #[serde(default)]
+    pub id: u64,
 }
 
 /// One member of a bulk change. Saved, it keeps the member's ID and what the job needs, never
@@ -274,7 +277,10 @@ pub fn job(planned: &[Planned], change: Change, pacing: Pacing) -> Job<Change> {
             Err(why) => JobRow::not_sent(
                 i + 1,
                 p.target.clone(),
-                format!("Not sent: {}", anonymous(why, &p.target.label)),
+                format!(
+                    "Refused in the dry run: {}",
+                    anonymous(why, &p.target.label)
+                ),
             ),
         })
         .collect();
@@ -389,6 +395,7 @@ pub fn inverse(job: &Job<Change>, pacing: Pacing, now: i64) -> Option<Inverse> {
             Change {
                 org_id: job.work().org_id.clone(),
                 title: format!("Undo: {}", job.work().title),
+                id: job.work().id.wrapping_add(1),
             },
             pacing,
         )
@@ -521,6 +528,7 @@ mod tests {
         Change {
             org_id: TeamId::new("E1"),
             title: "Make admin".into(),
+            id: 1,
         }
     }
 
