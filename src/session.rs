@@ -33,6 +33,9 @@ pub enum Settings {
         /// Simulated rate limits 50 times Slack's, for quick demos.
         #[serde(default)]
         fast: bool,
+        /// An org of 100,000 members instead of Northwind as it comes.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        big: bool,
     },
     Token {
         base_url: String,
@@ -49,6 +52,15 @@ impl Settings {
         }
     }
 
+    /// The sandbox org's size (`None` in token mode).
+    pub fn sandbox_members(&self) -> Option<usize> {
+        match self {
+            Settings::Sandbox { big: true, .. } => Some(slack_admin_core::sandbox::BIG_MEMBERS),
+            Settings::Sandbox { .. } => Some(slack_admin_core::sandbox::DEFAULT_MEMBERS),
+            Settings::Token { .. } => None,
+        }
+    }
+
     pub fn is_sandbox(&self) -> bool {
         matches!(self, Settings::Sandbox { .. })
     }
@@ -62,6 +74,8 @@ pub struct Connection {
     pub sandbox: bool,
     /// Times Slack's rate allowances (1 but for a fast sandbox): bulk jobs pace by it.
     pub rate_scale: f64,
+    /// The sandbox org's size (`None` in token mode).
+    pub sandbox_members: Option<usize>,
 }
 
 impl Connection {
@@ -75,6 +89,7 @@ impl Connection {
             Transport::Sandbox(_) => Settings::Sandbox {
                 token: self.transport.token().to_owned(),
                 fast: self.rate_scale > 1.0,
+                big: self.sandbox_members == Some(slack_admin_core::sandbox::BIG_MEMBERS),
             },
         }
     }
@@ -167,6 +182,7 @@ impl Session {
             identity,
             sandbox: settings.is_sandbox(),
             rate_scale: settings.rate_scale(),
+            sandbox_members: settings.sandbox_members(),
         })));
         Ok(())
     }
@@ -179,7 +195,12 @@ impl Session {
             Settings::Sandbox { token, .. } => {
                 let stage = self.sandbox;
                 let worker = crate::sandbox::open(move |s| stage.set(s)).await?;
-                crate::transport::configure_sandbox(&*worker, settings.rate_scale()).await?;
+                crate::transport::configure_sandbox(
+                    &*worker,
+                    settings.rate_scale(),
+                    settings.sandbox_members(),
+                )
+                .await?;
                 Transport::sandbox(worker, token, waiting)
             }
             Settings::Token { base_url, token } => Transport::direct(base_url, token, waiting),
@@ -206,6 +227,7 @@ impl Session {
             identity: handover.identity,
             sandbox: settings.is_sandbox(),
             rate_scale: settings.rate_scale(),
+            sandbox_members: settings.sandbox_members(),
         })));
         Ok(())
     }

@@ -276,10 +276,18 @@ impl Sandbox {
 }
 
 /// Makes the sandbox org's allowances `rate_scale` times Slack's (the faster sandbox).
-pub async fn configure_sandbox(backend: &dyn Backend, rate_scale: f64) -> Result<(), SlackError> {
+pub async fn configure_sandbox(
+    backend: &dyn Backend,
+    rate_scale: f64,
+    members: Option<usize>,
+) -> Result<(), SlackError> {
     let id = sandbox::next_id();
     match backend
-        .exchange(ToWorker::Configure { id, rate_scale })
+        .exchange(ToWorker::Configure {
+            id,
+            rate_scale,
+            members,
+        })
         .await
     {
         FromWorker::Configured { .. } => Ok(()),

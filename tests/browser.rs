@@ -118,7 +118,7 @@ async fn the_faster_sandbox_is_a_setting_of_the_org() {
     async fn statuses(rate_scale: Option<f64>, calls: usize) -> Vec<u16> {
         let backend = org(SimConfig::default());
         if let Some(scale) = rate_scale {
-            configure_sandbox(&*backend, scale).await.unwrap();
+            configure_sandbox(&*backend, scale, None).await.unwrap();
         }
         let transport = Transport::sandbox(backend, "xoxp-sandbox-member", None);
         let mut statuses = Vec::new();

@@ -200,6 +200,8 @@ test("everything on the connect page works from the keyboard", async ({ page }) 
   await page.keyboard.press("Tab");
   await expect(page.getByLabel(/Faster rate limits/)).toBeFocused();
   await page.keyboard.press("Tab");
+  await expect(page.getByLabel(/A big org/)).toBeFocused();
+  await page.keyboard.press("Tab");
   await expect(connect.openSandbox).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(new OverviewPage(page).heading).toBeVisible();

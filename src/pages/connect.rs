@@ -63,6 +63,7 @@ fn ConnectForms() -> impl IntoView {
     let session = expect_context::<Session>();
     let who = RwSignal::new(sandbox::TOKENS[0].0.to_owned());
     let fast = RwSignal::new(false);
+    let big = RwSignal::new(false);
     let token = RwSignal::new(String::new());
     let base_url = RwSignal::new(SLACK_API.to_owned());
     let remember = RwSignal::new(false);
@@ -103,6 +104,7 @@ fn ConnectForms() -> impl IntoView {
             Settings::Sandbox {
                 token: who.get_untracked(),
                 fast: fast.get_untracked(),
+                big: big.get_untracked(),
             },
             remember.get_untracked(),
         ));
@@ -162,6 +164,13 @@ fn ConnectForms() -> impl IntoView {
                     <p class="help">
                         "For a quick demo of bulk invites. Unticked, the sandbox limits calls as Slack does: "
                         "about 20 invitations a minute."
+                    </p>
+                    <div class="checkbox">
+                        <input id="sandbox-big" type="checkbox" bind:checked=big />
+                        <label for="sandbox-big">"A big org: 100,000 members"</label>
+                    </div>
+                    <p class="help">
+                        "To see how the console handles a large org. Changing the size starts a new org in this tab."
                     </p>
                     <button
                         id="connect-sandbox"

@@ -31,6 +31,7 @@ fn scene_of(
             .any(|c| c.feature == slack_admin_core::connection::Feature::Roles && c.available()),
         org_name: identity.org_name().to_owned(),
         me: identity.auth.user_id.clone(),
+        scope: None,
     };
     let org_id = identity
         .auth
@@ -588,7 +589,6 @@ fn MemberPanel(
     opened: RwSignal<Option<slack_admin_core::UserId>>,
 ) -> impl IntoView {
     use slack_admin_core::members::{after, expiration_consequence, offers, Action, Offer};
-    use slack_admin_core::methods::admin_users::*;
     let session = expect_context::<Session>();
     let members = expect_context::<Members>();
     let Some(connection) = session.connection() else {
@@ -614,92 +614,47 @@ fn MemberPanel(
     let row = move || members.get(&row_id);
     // Kept beside the view (it is not Send): the closures only hold its handle.
     let transport = StoredValue::new_local(connection.transport.clone());
-    let run = move |offer: Offer| {
-        let Some(current) = members.get(&id) else {
-            return;
-        };
-        let transport = transport.get_value();
-        let user_id = current.id.clone();
-        let org_id = org_id.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let outcome = match &offer.action {
-                Action::MakeAdmin => transport
-                    .call(&AdminUsersSetAdmin {
-                        team_id: org_id,
-                        user_id,
-                    })
-                    .await
-                    .map(|_| ()),
-                Action::MakeOwner => transport
-                    .call(&AdminUsersSetOwner {
-                        team_id: org_id,
-                        user_id,
-                    })
-                    .await
-                    .map(|_| ()),
-                Action::MakeRegular => transport
-                    .call(&AdminUsersSetRegular {
-                        team_id: org_id,
-                        user_id,
-                    })
-                    .await
-                    .map(|_| ()),
-                Action::Remove { team } => transport
-                    .call(&AdminUsersRemove {
-                        team_id: team.clone(),
-                        user_id,
-                    })
-                    .await
-                    .map(|_| ()),
-                Action::SignOut => transport
-                    .call(&AdminUsersSessionReset {
-                        user_id,
-                        ..AdminUsersSessionReset::default()
-                    })
-                    .await
-                    .map(|_| ()),
-                Action::SetExpiration { ts } => transport
-                    .call(&AdminUsersSetExpiration {
-                        expiration_ts: *ts,
-                        user_id,
-                        team_id: None,
-                    })
-                    .await
-                    .map(|_| ()),
-                Action::Assign { team, channels } => transport
-                    .call(&AdminUsersAssign {
-                        team_id: team.clone(),
-                        user_id,
-                        channel_ids: (!channels.is_empty()).then(|| channels.clone()),
-                        is_restricted: (current.kind
-                            == slack_admin_core::members::Kind::MultiChannelGuest)
-                            .then_some(true),
-                        is_ultra_restricted: (current.kind
-                            == slack_admin_core::members::Kind::SingleChannelGuest)
-                            .then_some(true),
-                    })
-                    .await
-                    .map(|_| ()),
+    // Where role changes apply: the whole org (`None`) or one of the member's workspaces.
+    let scope = RwSignal::new(None::<slack_admin_core::TeamId>);
+    let run = {
+        move |offer: Offer| {
+            let Some(current) = members.get(&id) else {
+                return;
             };
-            busy.set(false);
-            confirming.set(None);
-            match outcome {
-                Ok(()) => {
-                    members.replace(after(&current, &offer.action));
-                    result.set(Some(Ok(format!("Done: {}", offer.consequence))));
+            let transport = transport.get_value();
+            // The call core builds for this change: the bulk job sends the same.
+            let role_team = scope.get_untracked().unwrap_or_else(|| org_id.clone());
+            let form = offer.action.form(&current.id, current.kind, &role_team);
+            let method = offer.action.method();
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let outcome = transport
+                    .send(method, &form, crate::transport::Retry::RateLimits)
+                    .await
+                    .and_then(|answer| slack_admin_core::invite::job::read_answer(&answer));
+                busy.set(false);
+                confirming.set(None);
+                match outcome {
+                    Ok(()) => {
+                        members.replace(after(&current, &offer.action));
+                        result.set(Some(Ok(format!("Done: {}", offer.consequence))));
+                    }
+                    Err(e) => result.set(Some(Err(e))),
                 }
-                Err(e) => result.set(Some(Err(e))),
-            }
-        });
+            });
+        }
     };
     let label_id = heading_id.clone();
     view! {
         <aside class="card member-panel" role="region" aria-labelledby=label_id>
             {move || row().map(|r| {
-                let scene = scene.clone();
                 let team_name = team_name.clone();
+                let scene = slack_admin_core::members::Scene {
+                    scope: scope.get().map(|t| { let n = team_name(&t); (t, n) }),
+                    ..scene.clone()
+                };
                 let list: Vec<Offer> = offers(&r, &scene, &team_name);
+                let scopes: Vec<(String, String)> = r.workspaces.iter().map(|t| (t.to_string(), team_name(t))).collect();
                 let guest = r.is_guest();
                 let r2 = r.clone();
                 let run = run.clone();
@@ -722,6 +677,22 @@ fn MemberPanel(
                             <dd>{r.expiration_ts.map(|t| format!("{} UTC", slack_admin_core::invite::dates::iso_utc(t))).unwrap_or_else(|| "never".into())}</dd>
                         })}
                     </dl>
+                    {(scene.can_change_roles && !scopes.is_empty()).then(|| view! {
+                        <div class="role-scope">
+                            <label for="role-scope">"Roles apply to"</label>
+                            <select
+                                id="role-scope"
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    scope.set((!v.is_empty()).then(|| slack_admin_core::TeamId::new(&v)));
+                                }
+                                prop:value=move || scope.get().map(|t| t.to_string()).unwrap_or_default()
+                            >
+                                <option value="">{format!("the whole org ({})", scene.org_name)}</option>
+                                {scopes.into_iter().map(|(id, name)| view! { <option value=id>{format!("{name} only")}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    })}
                     <ul class="member-actions">
                         {list.into_iter().map(|o| {
                             let refused = o.refused.clone();

@@ -27,17 +27,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 ]),
                 "invites benchmark",
             ),
-            "members" => exec(
-                cargo().args([
-                    "run",
-                    "--release",
-                    "-p",
-                    "slack-sim",
-                    "--example",
-                    "bench_members",
-                ]),
-                "members benchmark",
-            ),
+            "members" => members(),
             other => Err(format!(
                 "no benchmark named `{other}`; there are: sim, size, invites, members\n{USAGE}"
             )),
@@ -54,11 +44,35 @@ fn sim() -> Result<(), String> {
     )
 }
 
-/// The release build as a browser fetches it: the files of the first navigation to the connect
-/// page and of choosing the sandbox (recorded by `e2e/bench/first-load.mjs` from what the
-/// server handed out), their sizes on the wire, and the times to interactive and to the
-/// sandbox's overview; then what the page's own wasm is made of.
-fn size() -> Result<(), String> {
+/// The members view at 100,000 members: core's code natively (rows, sort, a keystroke's
+/// filter), then the page in headless Chromium on the sandbox's big org (`e2e/bench/
+/// members.mjs`: the load, keystroke to paint, rows in the DOM, JS heap), then the first load
+/// again, which the members page must not weigh down.
+fn members() -> Result<(), String> {
+    exec(
+        cargo().args([
+            "run",
+            "--release",
+            "-p",
+            "slack-sim",
+            "--example",
+            "bench_members",
+        ]),
+        "members benchmark (native)",
+    )?;
+    let dist = release_build()?;
+    exec(
+        Command::new("node")
+            .arg(root().join("e2e/bench/members.mjs"))
+            .env("DIST", &dist)
+            .current_dir(root().join("e2e")),
+        "the members page in headless Chromium",
+    )?;
+    first_load(&dist)
+}
+
+/// The release build, served at `/`, in `target/bench-dist`.
+fn release_build() -> Result<PathBuf, String> {
     let dist = root().join("target/bench-dist");
     exec(
         trunk()
@@ -66,12 +80,26 @@ fn size() -> Result<(), String> {
             .arg(&dist),
         "trunk build --release",
     )?;
+    Ok(dist)
+}
+
+/// The release build as a browser fetches it: the files of the first navigation to the connect
+/// page and of choosing the sandbox (recorded by `e2e/bench/first-load.mjs` from what the
+/// server handed out), their sizes on the wire, and the times to interactive and to the
+/// sandbox's overview; then what the page's own wasm is made of.
+fn size() -> Result<(), String> {
+    let dist = release_build()?;
+    first_load(&dist)
+}
+
+/// The first load of the build in `dist`: see [`size`].
+fn first_load(dist: &Path) -> Result<(), String> {
     let fetched = root().join("target/bench-fetched.txt");
     let _ = std::fs::remove_file(&fetched);
     exec(
         Command::new("node")
             .arg(root().join("e2e/bench/first-load.mjs"))
-            .env("DIST", &dist)
+            .env("DIST", dist)
             .env("FETCHED", &fetched)
             .current_dir(root().join("e2e")),
         "the first load in headless Chromium",
@@ -80,7 +108,7 @@ fn size() -> Result<(), String> {
         .map_err(|e| format!("reading {}: {e}", fetched.display()))?;
     let (first, sandbox) = phases(&text)?;
     let measure = |files: &[PathBuf]| -> Result<Vec<Row>, String> {
-        files.iter().map(|f| Row::measure(&dist, f)).collect()
+        files.iter().map(|f| Row::measure(dist, f)).collect()
     };
     let first = measure(&first)?;
     print!(

@@ -724,6 +724,9 @@ pub struct Scene {
     pub org_name: String,
     /// The admin's own user ID.
     pub me: UserId,
+    /// Where role changes apply: a workspace (ID and name), or the whole org (`None`, sent
+    /// with the org's ID).
+    pub scope: Option<(TeamId, String)>,
 }
 
 impl Action {
@@ -744,10 +747,17 @@ impl Action {
 /// `team_name` names a workspace by ID.
 pub fn offers(row: &Row, scene: &Scene, team_name: &dyn Fn(&TeamId) -> String) -> Vec<Offer> {
     let who = row.label().to_owned();
-    let org = if scene.org_name.is_empty() {
-        "the org".to_owned()
-    } else {
-        scene.org_name.clone()
+    let org = match &scene.scope {
+        Some((_, name)) => name.clone(),
+        None if scene.org_name.is_empty() => "the org".to_owned(),
+        None => format!("{}'s workspaces", scene.org_name),
+    };
+    // A role in a workspace is for its members only.
+    let outside = || match &scene.scope {
+        Some((team, name)) if !row.workspaces.contains(team) => {
+            Some(format!("{who} is not in {name}."))
+        }
+        _ => None,
     };
     let common = || -> Option<String> {
         if !scene.can_change_roles {
@@ -783,8 +793,9 @@ pub fn offers(row: &Row, scene: &Scene, team_name: &dyn Fn(&TeamId) -> String) -
     out.push(offer(
         Action::MakeAdmin,
         "Make admin".into(),
-        format!("{who} will be able to manage members and settings of {org}'s workspaces."),
+        format!("{who} will be able to manage members and settings of {org}."),
         common()
+            .or_else(outside)
             .or_else(guest_refusal)
             .or_else(|| same(Role::Admin, "an admin")),
     ));
@@ -792,13 +803,17 @@ pub fn offers(row: &Row, scene: &Scene, team_name: &dyn Fn(&TeamId) -> String) -
         Action::MakeOwner,
         "Make owner".into(),
         format!("{who} will be an owner of {org}: everything an admin can do, and managing admins and billing."),
-        common().or_else(guest_refusal).or_else(|| same(Role::Owner, "an owner")),
+        common()
+            .or_else(outside)
+            .or_else(guest_refusal)
+            .or_else(|| same(Role::Owner, "an owner")),
     ));
     out.push(offer(
         Action::MakeRegular,
         "Make regular member".into(),
         format!("{who} will lose their admin or owner rights in {org}."),
         common()
+            .or_else(outside)
             .or_else(|| same(Role::Member, "a regular member"))
             .or_else(|| {
                 (row.id == scene.me).then(|| {
@@ -1097,6 +1112,7 @@ mod tests {
             can_change_roles: true,
             org_name: "Northwind".into(),
             me: UserId::new("W9"),
+            scope: None,
         };
         let name = |t: &TeamId| format!("team {t}");
         let mut ana = row(

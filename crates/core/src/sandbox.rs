@@ -34,6 +34,11 @@ pub const TOKENS: &[(&str, &str)] = &[
 /// text: a call is the HTTP request the `slack-sim` server would get (method, path, headers,
 /// form body), and its answer the HTTP response (status, headers, body), so the sandbox, a
 /// local `slack-sim` and Slack itself decode through one path.
+/// The sandbox org's size as it comes: Northwind Trading and its generated people.
+pub const DEFAULT_MEMBERS: usize = 400;
+/// The size of the "big org" sandbox, to try the console on an org of 100,000 members.
+pub const BIG_MEMBERS: usize = 100_000;
+
 pub mod protocol {
     use serde::{Deserialize, Serialize};
 
@@ -45,9 +50,15 @@ pub mod protocol {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(tag = "kind", rename_all = "snake_case")]
     pub enum ToWorker {
-        /// Slack's allowances times `rate_scale` from now on (the faster sandbox); answered
-        /// with [`FromWorker::Configured`].
-        Configure { id: u64, rate_scale: f64 },
+        /// Slack's allowances times `rate_scale` from now on (the faster sandbox), and the
+        /// org's size: `members` other than the org's starts a new org of that size (`None`
+        /// keeps the org). Answered with [`FromWorker::Configured`].
+        Configure {
+            id: u64,
+            rate_scale: f64,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            members: Option<usize>,
+        },
         /// One HTTP request to the simulated Slack.
         Call {
             id: u64,

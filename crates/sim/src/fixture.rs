@@ -103,7 +103,7 @@ pub mod emails {
 }
 
 /// Default size of the Grid org: users in `admin.users.list` (all kinds).
-pub const DEFAULT_MEMBERS: usize = 400;
+pub const DEFAULT_MEMBERS: usize = slack_admin_core::sandbox::DEFAULT_MEMBERS;
 
 struct Person {
     n: u64,

@@ -46,7 +46,17 @@ impl Host {
             }
         };
         match message {
-            ToWorker::Configure { id, rate_scale } => {
+            ToWorker::Configure {
+                id,
+                rate_scale,
+                members,
+            } => {
+                if let Some(n) = members.filter(|&n| n != self.sim.config().members) {
+                    self.sim = Sim::new(SimConfig {
+                        members: n,
+                        ..self.sim.config().clone()
+                    });
+                }
                 self.sim.set_rate_scale(rate_scale);
                 now(FromWorker::Configured { id })
             }
@@ -147,12 +157,52 @@ mod tests {
     }
 
     #[test]
+    fn configure_with_another_size_starts_a_new_org_and_the_same_size_keeps_it() {
+        let mut host = Host::new(SimConfig::default());
+        let form = format!(
+            "token=xoxp-sandbox-org-admin&email=kept@example.com&team_id={}&channel_ids={}",
+            crate::fixture::HQ,
+            crate::fixture::ids::HQ_GENERAL
+        );
+        assert_eq!(
+            answer(&host.on_message(&call(1, "admin.users.invite", &form), NOW)).3["ok"],
+            true
+        );
+        let configure = |members| {
+            protocol::encode(&ToWorker::Configure {
+                id: 2,
+                rate_scale: 1.0,
+                members,
+            })
+        };
+        let same = host.sim().config().members;
+        host.on_message(&configure(Some(same)), NOW);
+        assert_eq!(
+            answer(&host.on_message(&call(3, "admin.users.invite", &form), NOW + 5_000)).3["ok"],
+            false,
+            "the org was kept"
+        );
+        host.on_message(&configure(Some(2_000)), NOW);
+        assert_eq!(host.sim().config().members, 2_000);
+        assert_eq!(
+            host.sim().state().tenants[crate::fixture::GRID].users.len(),
+            2_000
+        );
+        assert_eq!(
+            answer(&host.on_message(&call(4, "admin.users.invite", &form), NOW + 10_000)).3["ok"],
+            true,
+            "a new org"
+        );
+    }
+
+    #[test]
     fn configure_scales_the_rate_limits_and_is_acknowledged() {
         let mut host = Host::new(SimConfig::default());
         let out = host.on_message(
             &protocol::encode(&ToWorker::Configure {
                 id: 9,
                 rate_scale: 50.0,
+                members: None,
             }),
             NOW,
         );
@@ -171,6 +221,7 @@ mod tests {
             &protocol::encode(&ToWorker::Configure {
                 id: 10,
                 rate_scale: 1.0,
+                members: None,
             }),
             NOW,
         );

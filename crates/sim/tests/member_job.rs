@@ -67,6 +67,7 @@ fn scene() -> Scene {
         can_change_roles: true,
         org_name: ORG_NAME.into(),
         me: UserId::new(ids::ORG_ADMIN),
+        scope: None,
     }
 }
 
@@ -309,4 +310,41 @@ fn removal_and_its_inverse_against_the_sim() {
     let csv = bulk::results_csv(&undo_job, &|_| None);
     assert!(csv.starts_with("line,user_id,name,email,change,outcome,code,detail\r\n"));
     assert_eq!(csv.matches("changed").count(), 5);
+}
+
+#[test]
+fn a_role_in_one_workspace_is_made_there_and_not_org_wide() {
+    let rows = everyone(13);
+    let hq = TeamId::new(slack_sim::fixture::HQ);
+    let picked: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.role == Role::Member && r.kind == Kind::Full && r.status == Status::Active)
+        .take(6)
+        .collect();
+    let in_hq = Scene {
+        scope: Some((hq.clone(), "Northwind HQ".into())),
+        ..scene()
+    };
+    let plan = bulk::plan(&picked, &Action::MakeAdmin, &in_hq, &name, 0);
+    let w = Change {
+        org_id: hq.clone(),
+        title: "Make admin in Northwind HQ".into(),
+        id: 1,
+    };
+    let pacing = Pacing::scaled(&w, 1.0);
+    let mut job = bulk::job(&plan, w, pacing);
+    let mut d = Driver::new(sim("", 13), ADMIN, T0);
+    assert_eq!(d.run(&mut job), Step::Finished);
+    for (p, r) in plan.iter().zip(job.rows()) {
+        let user = &d.sim.state().tenants[GRID].users[&r.item.user_id];
+        if p.will_run() {
+            assert_eq!(r.outcome(), Some(&Outcome::Changed));
+            assert_eq!(user.role, SimRole::Admin);
+            assert!(!user.org_level, "an admin of HQ only");
+        } else {
+            assert!(!user.in_team(&hq));
+            assert_eq!(user.role, SimRole::Regular);
+        }
+    }
+    assert!(plan.iter().any(|p| p.will_run()));
 }

@@ -88,6 +88,9 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<Vec<usize>>) -> 
         }
     };
     let choice = RwSignal::new(String::new());
+    // Where role changes apply: the whole org (`None`) or one workspace.
+    let scope = RwSignal::new(None::<TeamId>);
+    let is_role = move || matches!(choice.get().as_str(), "admin" | "owner" | "regular");
     let expiry = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let refused = RwSignal::new(None::<String>);
@@ -126,10 +129,26 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<Vec<usize>>) -> 
                 order.with_untracked(|order| members.with(|rows| selected_rows(rows, order, sel)))
             });
             let refs: Vec<&Row> = rows.iter().collect();
+            let role = matches!(
+                action,
+                Action::MakeAdmin | Action::MakeOwner | Action::MakeRegular
+            );
+            let within = scope.get_untracked().filter(|_| role);
+            let scene = slack_admin_core::members::Scene {
+                scope: within.clone().map(|t| {
+                    let n = team_name(&t);
+                    (t, n)
+                }),
+                ..scene.clone()
+            };
             let plan = bulk::plan(&refs, &action, &scene, &team_name, crate::browser::now_s());
+            let title = match &within {
+                Some(t) => format!("{} in {}", action_title(&action, &team_name), team_name(t)),
+                None => action_title(&action, &team_name),
+            };
             let change = Change {
-                org_id: org_id.clone(),
-                title: action_title(&action, &team_name),
+                org_id: within.unwrap_or_else(|| org_id.clone()),
+                title,
                 id: crate::browser::now_ms(),
             };
             preview.set(Some((plan, change)));
@@ -152,6 +171,12 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<Vec<usize>>) -> 
     };
     let rate_scale = connection.rate_scale;
     let any_selected = move || count() > 0;
+    let scope_options = StoredValue::new(
+        teams
+            .iter()
+            .map(|t| (t.id.to_string(), format!("{} only", t.name)))
+            .collect::<Vec<_>>(),
+    );
     let more_shown = move || shown() > count();
 
     view! {
@@ -177,6 +202,17 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<Vec<usize>>) -> 
                         <option value="expire">"Set guest expiration (extend to a date)"</option>
                         <option value="signout">"Sign out everywhere"</option>
                     </select>
+                    <Show when=is_role>
+                        <label for="bulk-scope">"in"</label>
+                        <select id="bulk-scope" on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            scope.set((!v.is_empty()).then(|| TeamId::new(&v)));
+                            preview.set(None);
+                        }>
+                            <option value="">"the whole org"</option>
+                            {scope_options.with_value(|o| o.iter().map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> }).collect_view())}
+                        </select>
+                    </Show>
                     <Show when=move || choice.get() == "expire">
                         <label for="bulk-expiry">"New expiration (your time zone)"</label>
                         <input id="bulk-expiry" type="datetime-local" bind:value=expiry />

@@ -517,6 +517,7 @@ mod tests {
             can_change_roles: true,
             org_name: "Northwind".into(),
             me: UserId::new("WME"),
+            scope: None,
         }
     }
 
@@ -648,6 +649,34 @@ mod tests {
             Action::SetExpiration { ts: 2_000_000_000 }
         );
         assert!(undo.without[0].1.contains("cannot clear"));
+    }
+
+    #[test]
+    fn a_role_in_one_workspace_is_for_its_members_and_says_so() {
+        let inside = row("W1", Role::Member, Kind::Full);
+        let mut outside = row("W2", Role::Member, Kind::Full);
+        outside.workspaces = vec![TeamId::new("T2")];
+        let hq = Scene {
+            scope: Some((TeamId::new("T1"), "Northwind HQ".into())),
+            ..scene()
+        };
+        let plan = plan(&[&inside, &outside], &Action::MakeAdmin, &hq, &name, 0);
+        assert_eq!(
+            plan[0].verdict,
+            Ok("Person W1 will be able to manage members and settings of Northwind HQ.".into())
+        );
+        assert_eq!(
+            plan[1].verdict,
+            Err("Person W2 is not in Northwind HQ.".into())
+        );
+        // Org-wide, both may.
+        let plan = super::plan(&[&inside, &outside], &Action::MakeAdmin, &scene(), &name, 0);
+        assert!(plan.iter().all(Planned::will_run));
+        assert!(plan[0]
+            .verdict
+            .as_ref()
+            .unwrap()
+            .ends_with("of Northwind's workspaces."));
     }
 
     #[test]
