@@ -36,7 +36,13 @@ pub struct Members {
     source: RwSignal<&'static str>,
     /// The transport the rows belong to: another connection loads its own.
     for_transport: StoredValue<Option<Transport>, LocalStorage>,
+    /// When the views last saw new rows while loading (ms).
+    shown_at: StoredValue<u64>,
 }
+
+/// While pages stream in, the views catch up at most this often: sorting a growing list on
+/// every page of 100 would cost more than the pages themselves at 100,000 members.
+const CATCH_UP_MS: u64 = 500;
 
 impl Members {
     pub fn new() -> Self {
@@ -46,6 +52,7 @@ impl Members {
             load: RwSignal::new(Load::Idle),
             source: RwSignal::new(""),
             for_transport: StoredValue::new_local(None),
+            shown_at: StoredValue::new(0),
         }
     }
 
@@ -146,6 +153,8 @@ impl Members {
                 .await
             };
             if current() {
+                // The last pages, if the views had not caught up with them yet.
+                store.version.update(|v| *v += 1);
                 store.load.set(match result {
                     Ok(()) => Load::Done,
                     Err(e) => Load::Failed(e),
@@ -163,7 +172,11 @@ impl Members {
                 }
             }
         });
-        self.version.update(|v| *v += 1);
+        let now = crate::browser::now_ms();
+        if now.saturating_sub(self.shown_at.get_value()) >= CATCH_UP_MS {
+            self.shown_at.set_value(now);
+            self.version.update(|v| *v += 1);
+        }
     }
 
     /// The row of `id`, if loaded.

@@ -85,15 +85,24 @@ fn MembersView() -> impl IntoView {
         };
         members.with(|rows| view.sort_order(rows))
     });
+    // Every row's search text in one buffer, built again when the list changes (and only
+    // when a search reads it: memos are lazy).
+    let search_text = Memo::new(move |_| members.with(members::SearchText::new));
     // Typing forward filters the previous result, not the whole list.
     let filtered = Memo::new(move |prev: Option<&(View, u64, Vec<usize>)>| {
         let view = view_of();
         let version = members.version().get();
-        let order = match prev {
-            Some((before, v, result)) if *v == version && view.narrows(before) => {
-                members.with(|rows| view.filter_sorted(rows, result, now))
+        let filter = |within: &[usize]| {
+            if view.search.trim().is_empty() {
+                members.with(|rows| view.filter_sorted(rows, within, now))
+            } else {
+                search_text
+                    .with(|text| members.with(|rows| view.filter_indexed(rows, within, text, now)))
             }
-            _ => sorted.with(|sorted| members.with(|rows| view.filter_sorted(rows, sorted, now))),
+        };
+        let order = match prev {
+            Some((before, v, result)) if *v == version && view.narrows(before) => filter(result),
+            _ => sorted.with(|sorted| filter(sorted)),
         };
         (view, version, order)
     });
