@@ -13,10 +13,15 @@
 // Environment: DIST (the built app, served at /), LOAD_TIMEOUT_MS (300000), CHROMIUM.
 //
 // A keystroke is timed inside the page: the search field gets its new value and an `input`
-// event, as typing does; the time runs from then until the first frame after the address
-// holds the new search (the page's view follows the address), measured after that frame's
-// paint (a zero-delay timer queued in the frame callback). A DOM change that lands after that
-// frame would make the figure too good: the script counts them and prints the count.
+// event, as typing does. Two figures:
+// - to the painted frame: from then until the first frame after the address holds the new
+//   search (the page's view follows the address), measured after that frame's paint (a
+//   zero-delay timer queued in the frame callback). It includes the wait for the next frame
+//   (up to 16.7 ms at 60 Hz), so even instant work measures about one frame;
+// - the work: from then until the page's last DOM change for it, with style and layout
+//   forced. Under 16 ms, the change is in the next frame.
+// A DOM change that lands after the measured frame would make the figures too good: the
+// script counts them and prints the count.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
@@ -91,20 +96,25 @@ async function typeAndTime(keys) {
   const main = document.querySelector("main");
   let lastChange = 0;
   const observer = new MutationObserver(() => {
+    // Style and layout of the change are part of its work.
+    void main.offsetHeight;
     lastChange = performance.now();
   });
   observer.observe(main, { subtree: true, childList: true, characterData: true, attributes: true });
   const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
   const afterPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0)));
   const times = [];
+  const work = [];
   let late = 0;
   for (const key of keys) {
     await frame();
     await frame();
     const value = key === "Backspace" ? input.value.slice(0, -1) : input.value + key;
     const t0 = performance.now();
+    lastChange = 0;
     input.value = value;
     input.dispatchEvent(new Event("input", { bubbles: true }));
+    const handled = performance.now();
     let painted;
     for (let i = 0; i < 1200; i++) {
       const at = await afterPaint();
@@ -115,13 +125,14 @@ async function typeAndTime(keys) {
     }
     if (painted === undefined) return { error: `the search "${value}" never reached the address` };
     times.push(painted - t0);
+    work.push(Math.max(handled, lastChange) - t0);
     // Anything drawn after the measured frame means the figure was too good.
     await frame();
     await frame();
     if (lastChange > painted) late += 1;
   }
   observer.disconnect();
-  return { times, late };
+  return { times, work, late };
 }
 
 function percentile(values, p) {
@@ -203,12 +214,18 @@ try {
 const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 const p50 = percentile(r.times, 50);
 const p95 = percentile(r.times, 95);
+const w50 = percentile(r.work, 50);
+const w95 = percentile(r.work, 95);
 console.log(`\nthe members page in headless Chromium, sandbox org of ${r.loaded.toLocaleString("en")} members, rate limits 50x`);
 console.log(`  every page loaded:        ${(r.loadMs / 1000).toFixed(1)} s`);
 console.log(`  rows in the DOM:          ${r.rowsInDom} after the load, ${r.rowsAfter} after typing`);
 console.log(
   `  keystroke -> painted:     p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...r.times).toFixed(1)} ms over ${r.times.length} keys` +
     ` (aim p95 <= ${AIM_KEYSTROKE_P95_MS} ms: ${p95 <= AIM_KEYSTROKE_P95_MS ? "met" : "NOT met"})`,
+);
+console.log(
+  `  keystroke's work:         p50 ${w50.toFixed(1)} ms, p95 ${w95.toFixed(1)} ms, max ${Math.max(...r.work).toFixed(1)} ms` +
+    ` (handler, filter, DOM, style and layout; it fits the frame when under ${AIM_KEYSTROKE_P95_MS} ms: ${w95 <= AIM_KEYSTROKE_P95_MS ? "met" : "NOT met"})`,
 );
 console.log(`  changes drawn after the measured frame: ${r.late} of ${r.times.length}`);
 console.log(

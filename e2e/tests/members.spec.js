@@ -15,17 +15,18 @@ class MembersPage {
     this.shown = page.getByText(/ shown$/);
   }
 
-  async open({ token = "xoxp-sandbox-org-admin", path, fast = false } = {}) {
+  async open({ token = "xoxp-sandbox-org-admin", path, fast = false, big = false } = {}) {
     const connect = new ConnectPage(this.page);
     await connect.goto(path);
     if (fast) await this.page.getByLabel(/Faster rate limits/).check();
+    if (big) await this.page.getByLabel(/A big org/).check();
     await connect.sandbox(token);
     if (!path) await this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
     await expect(this.heading).toBeVisible();
   }
 
-  async loaded(via = "admin.users.list") {
-    await expect(this.status).toContainText(new RegExp(`^[\\d,]+ members, via ${via.replace(".", "\\.")}\\.$`), { timeout: 30_000 });
+  async loaded(via = "admin.users.list", timeout = 30_000) {
+    await expect(this.status).toContainText(new RegExp(`^[\\d,]+ members, via ${via.replace(".", "\\.")}\\.$`), { timeout });
   }
 
   async shownCount() {
@@ -379,4 +380,25 @@ test("token mode against slack-sim: a bulk change and its undo are what Slack th
   await page.getByRole("alertdialog", { name: "Confirm the undo" }).getByRole("button", { name: "Undo" }).click();
   await expect(page.getByRole("region", { name: "Undo: Make admin" }).locator(".job-state")).toContainText("Finished", { timeout: 60_000 });
   for (const id of ids) expect((await simUser(id)).is_admin).toBe(false);
+});
+
+test("at 100,000 members the page holds fewer than 200 rows and answers a keystroke at once", async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = watchErrors(page);
+  const members = new MembersPage(page);
+  await members.open({ fast: true, big: true });
+  await members.loaded("admin.users.list", 150_000);
+  await expect(members.status).toHaveText("100,000 members, via admin.users.list.");
+  expect(await members.rows.count()).toBeLessThan(200);
+  await page.locator(".members-scroller").evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  await expect(members.rows.first()).toHaveAttribute("aria-rowindex", /^\d{5}$/);
+  expect(await members.rows.count()).toBeLessThan(200);
+  // A search over 100,000 members answers before the next key.
+  await members.search.fill("ahmed");
+  await expect(members.shown).not.toHaveText("100,000 shown", { timeout: 2_000 });
+  const some = await members.shownCount();
+  expect(some).toBeGreaterThan(0);
+  expect(some).toBeLessThan(100_000);
+  expect(await members.rows.count()).toBeLessThan(200);
+  expect(errors).toEqual([]);
 });

@@ -448,7 +448,10 @@ impl View {
         now: i64,
     ) -> Vec<usize> {
         let needle = self.search.trim().to_lowercase();
-        if needle.is_empty() || text.rows() != rows.len() || needle.contains('\0') {
+        // A few rows left (typing forward narrows): searching them alone is cheaper than
+        // the whole buffer.
+        let few = sorted.len().saturating_mul(8) < rows.len();
+        if needle.is_empty() || few || text.rows() != rows.len() || needle.contains('\0') {
             return self.filter_sorted(rows, sorted, now);
         }
         let found = text.matching(&needle);
