@@ -14,11 +14,11 @@
 //
 // A keystroke is timed inside the page: the search field gets its new value and an `input`
 // event, as typing does. Two figures:
-// - to the painted frame: from then until the first frame after the address holds the new
-//   search (the page's view follows the address), measured after that frame's paint (a
+// - to the painted frame: from then until the first frame after the table is drawn for the
+//   new search (its `data-search`), measured after that frame's paint (a
 //   zero-delay timer queued in the frame callback). It includes the wait for the next frame
 //   (up to 16.7 ms at 60 Hz), so even instant work measures about one frame;
-// - the work: from then until the page's last DOM change for it, with style and layout
+// - the work: from then until the table's last DOM change for it, with style and layout
 //   forced. Under 16 ms, the change is in the next frame.
 // A DOM change that lands after the measured frame would make the figures too good: the
 // script counts them and prints the count.
@@ -93,14 +93,15 @@ async function serve(port) {
 // In the page: types `keys` into the search one at a time and times each to its painted frame.
 async function typeAndTime(keys) {
   const input = document.querySelector("#members-search");
-  const main = document.querySelector("main");
+  const table = document.querySelector(".members-table");
+  const scroller = document.querySelector(".members-scroller");
   let lastChange = 0;
   const observer = new MutationObserver(() => {
     // Style and layout of the change are part of its work.
-    void main.offsetHeight;
+    void scroller.offsetHeight;
     lastChange = performance.now();
   });
-  observer.observe(main, { subtree: true, childList: true, characterData: true, attributes: true });
+  observer.observe(scroller, { subtree: true, childList: true, characterData: true, attributes: true });
   const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
   const afterPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0)));
   const times = [];
@@ -118,12 +119,12 @@ async function typeAndTime(keys) {
     let painted;
     for (let i = 0; i < 1200; i++) {
       const at = await afterPaint();
-      if ((new URL(location.href).searchParams.get("q") || "") === value) {
+      if (table.dataset.search === value) {
         painted = at;
         break;
       }
     }
-    if (painted === undefined) return { error: `the search "${value}" never reached the address` };
+    if (painted === undefined) return { error: `the table never showed the search "${value}"` };
     times.push(painted - t0);
     work.push(Math.max(handled, lastChange) - t0);
     // Anything drawn after the measured frame means the figure was too good.

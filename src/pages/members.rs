@@ -67,9 +67,33 @@ fn MembersView() -> impl IntoView {
     }
     let location = use_location();
     let navigate = use_navigate();
-    // The view is the URL's; a bad query is reported and read as the default view.
+    // The view lives in the URL; a bad query is reported and read as the default view.
     let parsed = Memo::new(move |_| View::from_query(&location.search.get()));
-    let view_of = move || parsed.get().unwrap_or_default();
+    // The view drawn now. A change made here (a keystroke, a chip) is drawn at once and
+    // written to the address after; a change of the address from elsewhere (Back, Forward, a
+    // link) is drawn when the router makes it. `ours` holds the views this page sent to the
+    // address, in order, so that the router catching up with them changes nothing.
+    let current = RwSignal::new(parsed.get_untracked().unwrap_or_default());
+    let ours = StoredValue::new(std::collections::VecDeque::<View>::new());
+    Effect::new(move |_| {
+        let seen = parsed.get().unwrap_or_default();
+        let caught_up = ours
+            .try_update_value(|q| match q.iter().position(|v| v == &seen) {
+                Some(k) => {
+                    q.drain(..=k);
+                    true
+                }
+                None => {
+                    q.clear();
+                    false
+                }
+            })
+            .unwrap_or(false);
+        if !caught_up && current.with_untracked(|c| c != &seen) {
+            current.set(seen);
+        }
+    });
+    let view_of = move || current.get();
     let now = crate::browser::now_s();
     // Sorted once per column and direction; a keystroke only filters that order.
     let sort_key = Memo::new(move |_| {
@@ -112,6 +136,8 @@ fn MembersView() -> impl IntoView {
         let navigate = navigate.clone();
         move |view: View, replace: bool| {
             let query = view.to_query();
+            current.set(view.clone());
+            ours.update_value(|q| q.push_back(view));
             // The full path (href() adds the base), taken as it is.
             let path = crate::href("/members");
             let to = if query.is_empty() {
@@ -476,7 +502,7 @@ fn MembersView() -> impl IntoView {
                 }
             }
         >
-            <table class="members-table" aria-rowcount=move || order.with(Vec::len) + 1>
+            <table class="members-table" aria-rowcount=move || order.with(Vec::len) + 1 data-search=move || view_of().search>
                 <thead>
                     <tr aria-rowindex="1">
                         <th scope="col" class="select-col"><span class="visually-hidden">"Selected"</span></th>
