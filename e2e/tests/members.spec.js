@@ -402,3 +402,25 @@ test("at 100,000 members the page holds fewer than 200 rows and answers a keystr
   expect(await members.rows.count()).toBeLessThan(200);
   expect(errors).toEqual([]);
 });
+
+test("a role in one workspace: the panel names the workspace, and Slack makes it there", async ({ page }) => {
+  const connect = new ConnectPage(page);
+  await connect.goto("./members?f=role:member&f=type:full&f=status:active&q=martins");
+  await connect.withToken("xoxp-sandbox-org-admin");
+  const members = new MembersPage(page);
+  await members.loaded();
+  const row = members.rows.filter({ hasText: "Northwind HQ" }).first();
+  const name = (await row.locator(".member-name").textContent()).trim();
+  await row.locator(".member-name").click();
+  const panel = page.getByRole("region", { name });
+  const id = (await panel.locator("dd").first().textContent()).trim();
+  await panel.getByLabel("Roles apply to").selectOption({ label: "Northwind HQ only" });
+  await panel.getByRole("button", { name: "Make admin" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Confirm: Make admin" });
+  await expect(confirm).toContainText(`${name} will be able to manage members and settings of Northwind HQ.`);
+  await screenshot(page, "members-panel-workspace-role");
+  await expectAccessible(page);
+  await confirm.getByRole("button", { name: "Confirm" }).click();
+  await expect(panel.getByRole("status")).toContainText("Done:");
+  expect((await simUser(id)).is_admin).toBe(true);
+});
