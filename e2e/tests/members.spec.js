@@ -343,7 +343,7 @@ test("a bulk change of 30 members: 2 refused in the dry run, the rest changed, t
   // Undo: the 30 go back to regular.
   await panel.getByRole("button", { name: "Undo: make these 30 members regular again" }).click();
   await page.getByRole("alertdialog", { name: "Confirm the undo" }).getByRole("button", { name: "Undo" }).click();
-  const undo = page.getByRole("region", { name: "Undo: Make admin" });
+  const undo = page.getByRole("region", { name: "Make regular member" });
   await expect(undo.locator(".job-state")).toContainText("Finished", { timeout: 60_000 });
   await expect(undo.locator(".count-changed .count-n")).toHaveText("30");
   await page.getByRole("button", { name: "Refresh" }).click();
@@ -378,7 +378,7 @@ test("token mode against slack-sim: a bulk change and its undo are what Slack th
   for (const id of ids) expect((await simUser(id)).is_admin).toBe(true);
   await panel.getByRole("button", { name: /^Undo: / }).click();
   await page.getByRole("alertdialog", { name: "Confirm the undo" }).getByRole("button", { name: "Undo" }).click();
-  await expect(page.getByRole("region", { name: "Undo: Make admin" }).locator(".job-state")).toContainText("Finished", { timeout: 60_000 });
+  await expect(page.getByRole("region", { name: "Make regular member" }).locator(".job-state")).toContainText("Finished", { timeout: 60_000 });
   for (const id of ids) expect((await simUser(id)).is_admin).toBe(false);
 });
 

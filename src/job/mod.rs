@@ -77,12 +77,24 @@ impl Kept for Change {
     }
 
     fn problem(&self, connection: &Connection) -> Option<String> {
-        let can = connection
-            .identity
+        let identity = &connection.identity;
+        let can = identity
             .capabilities()
             .iter()
             .any(|c| c.feature == Feature::Roles && c.available());
-        (!can).then(|| "This connection cannot change members through Slack's API: connect with the Grid org admin token that started this job.".to_owned())
+        if !can {
+            return Some("This connection cannot change members through Slack's API: connect with the Grid org admin token that started this job.".to_owned());
+        }
+        // A saved job is data: roles go only where this connection's org is.
+        let org = identity.auth.enterprise_id.as_ref().map(|e| e.as_str());
+        let reaches = org == Some(self.org_id.as_str())
+            || identity.org_teams.iter().any(|t| t.id == self.org_id);
+        (!reaches).then(|| {
+            format!(
+                "This job changes roles in {}, which is not this connection's org. Close it.",
+                self.org_id
+            )
+        })
     }
 
     fn recheck(_: &mut Job<Self>, _: i64) {}
@@ -347,6 +359,17 @@ impl<W: Kept> JobHandle<W> {
                 refused(W::BUSY.into());
                 return;
             };
+            // Another tab may have saved a job since this one looked: an unfinished job is
+            // never replaced (its rows could then be sent again, or never).
+            if store::load::<W>(&owner).is_some_and(|s| !s.job.is_finished()) {
+                drop(held);
+                this.busy.set_value(false);
+                let _ = this.owner.try_set(Some(owner.clone()));
+                this.reload_from_store();
+                let _ = this.awaiting.try_set(true);
+                refused("A job saved in this browser is not finished yet (it is shown here now): resume it, or cancel the rest, before starting another. Nothing new was sent.".into());
+                return;
+            }
             let _ = this.owner.try_set(Some(owner.clone()));
             let _ = this.saved.try_set(Some(SavedJob { owner, job }));
             let _ = this.awaiting.try_set(false);

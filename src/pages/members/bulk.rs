@@ -9,7 +9,7 @@ use crate::session::Session;
 use leptos::prelude::*;
 use slack_admin_core::invite::csv::thousands;
 use slack_admin_core::invite::job::{duration_text, JobState, OutcomeKind, Pacing, Work};
-use slack_admin_core::members::bulk::{self, action_title, Change, Planned};
+use slack_admin_core::members::bulk::{self, action_title, Change, Planned, MAX_MEMBERS};
 use slack_admin_core::members::{Action, Row};
 use slack_admin_core::{TeamId, UserId};
 use std::collections::{HashMap, HashSet};
@@ -224,6 +224,7 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<Vec<usize>>) -> 
                 {move || preview.get().map(|(plan, change)| {
                     let will = plan.iter().filter(|p| p.will_run()).count();
                     let wont = plan.len() - will;
+                    let too_many = will > MAX_MEMBERS;
                     let pacing = Pacing::scaled(&change, rate_scale);
                     let eta = duration_text(pacing.duration_ms(will));
                     let more = plan.len().saturating_sub(PREVIEW_ROWS);
@@ -254,11 +255,17 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<Vec<usize>>) -> 
                             </div>
                             {(more > 0).then(|| view! { <p class="muted">{format!("…and {} more, all in the job and its results CSV.", thousands(more))}</p> })}
                             <div class="actions">
-                                <button id="bulk-run" class="button primary" disabled=move || will == 0 || busy() on:click=run>
+                                <button id="bulk-run" class="button primary" disabled=move || will == 0 || too_many || busy() on:click=run>
                                     {format!("Change {} member{}", thousands(will), if will == 1 { "" } else { "s" })}
                                 </button>
                                 <button class="button secondary" on:click=move |_| preview.set(None)>"Back"</button>
                             </div>
+                            {too_many.then(|| view! {
+                                <p class="notice warning">{format!(
+                                    "One change takes at most {} members: this browser saves its progress after every member, and at Slack's pace {} members already take more than 8 hours. Narrow the selection (a filter, or a workspace) and run it in parts.",
+                                    thousands(MAX_MEMBERS), thousands(MAX_MEMBERS)
+                                )}</p>
+                            })}
                             <Show when=busy>
                                 <p class="notice warning">"A change is under way (below): let it finish, or cancel the rest, before starting another."</p>
                             </Show>
@@ -289,10 +296,25 @@ pub fn ChangePanel() -> impl IntoView {
             .map(|p| p.state(job.driving().get()))
             .unwrap_or(JobState::Stopped)
     });
+    // Said from the rows, not from the title saved with them.
+    let org_and_teams = StoredValue::new(session.connection().map(|c| {
+        let (_, org_id) = super::scene_of(&c.identity);
+        (org_id, c.identity.org_teams.clone())
+    }));
     let title = move || {
+        let Some((org_id, teams)) = org_and_teams.get_value() else {
+            return String::new();
+        };
+        let team_name = move |t: &TeamId| {
+            teams
+                .iter()
+                .find(|x| &x.id == t)
+                .map(|x| x.name.clone())
+                .unwrap_or_else(|| t.to_string())
+        };
         saved.with(|s| {
             s.as_ref()
-                .map(|s| s.job.work().title.clone())
+                .map(|s| bulk::describe(&s.job, &org_id, &team_name))
                 .unwrap_or_default()
         })
     };

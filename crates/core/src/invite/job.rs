@@ -312,7 +312,15 @@ pub enum RowState {
     },
 }
 
-/// One row of the job.
+fn is_zero<N: Default + PartialEq>(n: &N) -> bool {
+    *n == N::default()
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One row of the job (saved without its zero counters).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobRow<T = Invitation> {
     /// The line of the CSV (or the position in the list, from 1).
@@ -322,20 +330,20 @@ pub struct JobRow<T = Invitation> {
     pub item: T,
     pub state: RowState,
     /// Calls sent for this row.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub sends: u32,
     /// Transient failures so far (they count toward [`Pacing::max_attempts`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub failures: u32,
     /// HTTP 429s so far.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub rate_limited: u32,
     /// An earlier call may have reached Slack (it failed after being sent: dropped, 5xx,
     /// unreadable answer, or the job was closed while it was in flight).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub possibly_delivered: bool,
     /// Not before this time (backoff after a transient failure).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub retry_at_ms: u64,
     /// The last error code Slack (or the network) gave for this row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
