@@ -31,6 +31,24 @@ for (const scheme of ["light", "dark"]) {
       await screenshot(page, `overview-${scheme}`);
     });
 
+    test(`members page, its panel and a dry run are accessible (${scheme})`, async ({ page }) => {
+      const connect = new ConnectPage(page);
+      await connect.goto();
+      await connect.sandbox();
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
+      await expect(page.getByRole("status").filter({ hasText: /members, via/ })).toContainText(/^[\d,]+ members, via admin\.users\.list\.$/, { timeout: 30_000 });
+      const rows = page.locator(".members-table tbody tr:not(.spacer)");
+      await rows.nth(0).getByRole("checkbox").click();
+      await rows.nth(3).getByRole("checkbox").click({ modifiers: ["Shift"] });
+      await page.getByLabel("Change", { exact: true }).selectOption({ label: "Make admin" });
+      await page.getByRole("button", { name: "Preview the change" }).click();
+      await expect(page.getByRole("region", { name: /^Dry run/ })).toBeVisible();
+      await rows.nth(0).locator(".member-name").click();
+      await expect(page.locator(".member-panel")).toBeVisible();
+      await expectAccessible(page);
+      await screenshot(page, `members-${scheme}`);
+    });
+
     test(`not-found page is accessible (${scheme})`, async ({ page }) => {
       await page.goto("./nowhere");
       await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
