@@ -44,6 +44,26 @@ fn scene_of(
 
 /// The height of a row, in pixels (style/main.css `.members-table tr`).
 const ROW_PX: f64 = 44.0;
+/// The rows of a view, shared rather than copied (a view of 100,000 rows is passed around on
+/// every keystroke); two are equal when they are the same result.
+#[derive(Clone, Debug, Default)]
+pub struct Shown(std::sync::Arc<Vec<usize>>);
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Shown {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.0
+    }
+}
+
+/// Results of recent views kept for going back to them (a backspace).
+const RECENT_VIEWS: usize = 24;
 /// Rows drawn beyond the visible ones, above and below.
 const MARGIN: usize = 10;
 
@@ -113,7 +133,8 @@ fn MembersView() -> impl IntoView {
     // when a search reads it: memos are lazy).
     let search_text = Memo::new(move |_| members.with(members::SearchText::new));
     // Typing forward filters the previous result, not the whole list.
-    let filtered = Memo::new(move |prev: Option<&(View, u64, Vec<usize>)>| {
+    let recent = StoredValue::new(Vec::<(View, u64, Shown)>::new());
+    let filtered = Memo::new(move |prev: Option<&(View, u64, Shown)>| {
         let view = view_of();
         let version = members.version().get();
         let filter = |within: &[usize]| {
@@ -124,10 +145,26 @@ fn MembersView() -> impl IntoView {
                     .with(|text| members.with(|rows| view.filter_indexed(rows, within, text, now)))
             }
         };
-        let order = match prev {
-            Some((before, v, result)) if *v == version && view.narrows(before) => filter(result),
-            _ => sorted.with(|sorted| filter(sorted)),
+        // A view seen lately (a backspace goes back to one) is not computed again.
+        let known = recent.with_value(|r| {
+            r.iter()
+                .find(|(v, at, _)| *at == version && v == &view)
+                .map(|(_, _, order)| order.clone())
+        });
+        let order = match (known, prev) {
+            (Some(order), _) => order,
+            (None, Some((before, v, result))) if *v == version && view.narrows(before) => {
+                Shown(std::sync::Arc::new(filter(result)))
+            }
+            _ => Shown(std::sync::Arc::new(sorted.with(|sorted| filter(sorted)))),
         };
+        recent.update_value(|r| {
+            r.retain(|(v, _, _)| v != &view);
+            r.push((view.clone(), version, order.clone()));
+            if r.len() > RECENT_VIEWS {
+                r.remove(0);
+            }
+        });
         (view, version, order)
     });
     let order = Memo::new(move |_| filtered.with(|(_, _, order)| order.clone()));
@@ -162,7 +199,7 @@ fn MembersView() -> impl IntoView {
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = 560.0_f64;
     let window = Memo::new(move |_| {
-        let n = order.with(Vec::len);
+        let n = order.with(|o| o.len());
         let first = ((scroll_top.get() / ROW_PX) as usize).saturating_sub(MARGIN);
         let count = (viewport / ROW_PX) as usize + 2 * MARGIN;
         let last = (first + count).min(n);
@@ -251,7 +288,7 @@ fn MembersView() -> impl IntoView {
                 }
             }
             "j" | "k" if !typing => {
-                let n = order.with_untracked(Vec::len);
+                let n = order.with_untracked(|o| o.len());
                 if n == 0 {
                     return;
                 }
@@ -487,7 +524,7 @@ fn MembersView() -> impl IntoView {
             })
         }}
         <p class="muted">
-            {move || format!("{} shown", thousands(order.with(Vec::len)))}
+            {move || format!("{} shown", thousands(order.with(|o| o.len())))}
         </p>
         <bulk::BulkBar selected=selected order=order />
         <bulk::ChangePanel />
@@ -502,7 +539,7 @@ fn MembersView() -> impl IntoView {
                 }
             }
         >
-            <table class="members-table" aria-rowcount=move || order.with(Vec::len) + 1 data-search=move || view_of().search>
+            <table class="members-table" aria-rowcount=move || order.with(|o| o.len()) + 1 data-search=move || view_of().search>
                 <thead>
                     <tr aria-rowindex="1">
                         <th scope="col" class="select-col"><span class="visually-hidden">"Selected"</span></th>
@@ -519,29 +556,22 @@ fn MembersView() -> impl IntoView {
                 </thead>
                 <tbody>
                     <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.get().0 as f64 * ROW_PX)></tr>
-                    {move || {
-                        let (first, last) = window.get();
-                        let cur = cursor.get();
-                        // A row's checkbox follows the selection itself: selecting redraws no row.
-                        order.with(|order| {
-                            members.with(|rows| {
-                                order[first..last]
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(k, &i)| member_row(&rows[i], first + k, cur == Some(first + k), selected, toggle, &team_name, opened))
-                                    .collect_view()
-                            })
-                        })
-                    }}
+                    // A fixed set of row slots, each showing the row at its place in the
+                    // window: a keystroke or a scroll changes their texts, not the DOM's shape.
+                    <For
+                        each=move || { let (first, last) = window.get(); 0..(last - first) }
+                        key=|k| *k
+                        children=move |k| slot_row(k, window, order, members, cursor, selected, toggle, team_name.clone(), opened)
+                    />
                     <tr class="spacer" aria-hidden="true" style:height=move || {
                         let (_, last) = window.get();
-                        format!("{}px", (order.with(Vec::len) - last) as f64 * ROW_PX)
+                        format!("{}px", (order.with(|o| o.len()) - last) as f64 * ROW_PX)
                     }></tr>
                 </tbody>
             </table>
         </div>
         {move || opened.get().map(|id| view! { <MemberPanel id=id opened=opened /> })}
-        {move || (order.with(Vec::is_empty) && members.load_state().get() != Load::Loading).then(|| view! {
+        {move || (order.with(|o| o.is_empty()) && members.load_state().get() != Load::Loading).then(|| view! {
             <p class="members-empty">"No member matches this view. Remove a filter or change the search."</p>
         })}
     }
@@ -555,63 +585,127 @@ fn yes_no(v: Option<bool>) -> &'static str {
     }
 }
 
-fn member_row(
-    r: &Row,
+/// What a row of the table shows, as text.
+#[derive(Clone, Debug, PartialEq)]
+struct Cells {
+    /// The row's place in the view.
     position: usize,
-    current: bool,
-    selected: RwSignal<HashSet<slack_admin_core::UserId>>,
-    toggle: impl Fn(usize, bool) + Copy + 'static,
-    team_name: &impl Fn(&str) -> String,
-    opened: RwSignal<Option<slack_admin_core::UserId>>,
-) -> impl IntoView {
-    let id = r.id.clone();
-    let is_selected = {
-        let id = r.id.clone();
-        move || selected.with(|s| s.contains(&id))
-    };
-    let is_checked = is_selected.clone();
-    let workspaces = match r.workspaces.len() {
-        0 => "none".to_owned(),
-        1 => team_name(r.workspaces[0].as_str()),
-        n => format!("{n} workspaces"),
-    };
-    let expiry = r
-        .expiration_ts
-        .map(slack_admin_core::invite::dates::iso_utc)
-        .map(|d| format!("{d} UTC"))
-        .unwrap_or_else(|| {
-            if r.is_guest() {
-                "none".into()
+    id: slack_admin_core::UserId,
+    label: String,
+    handle: String,
+    email: String,
+    role: &'static str,
+    kind: &'static str,
+    workspaces: String,
+    two_fa: Option<bool>,
+    sso: Option<bool>,
+    expiry: String,
+    status: &'static str,
+}
+
+impl Cells {
+    fn of(r: &Row, position: usize, team_name: &impl Fn(&str) -> String) -> Self {
+        Cells {
+            position,
+            id: r.id.clone(),
+            label: r.label().to_owned(),
+            handle: if !r.display_name.is_empty() && r.display_name != r.label() {
+                format!(" @{}", r.display_name)
             } else {
                 String::new()
-            }
-        });
+            },
+            email: r.email.clone(),
+            role: role_label(r.role),
+            kind: kind_label(r.kind),
+            workspaces: match r.workspaces.len() {
+                0 => "none".to_owned(),
+                1 => team_name(r.workspaces[0].as_str()),
+                n => format!("{n} workspaces"),
+            },
+            two_fa: r.has_2fa,
+            sso: r.has_sso,
+            expiry: r
+                .expiration_ts
+                .map(slack_admin_core::invite::dates::iso_utc)
+                .map(|d| format!("{d} UTC"))
+                .unwrap_or_else(|| {
+                    if r.is_guest() {
+                        "none".into()
+                    } else {
+                        String::new()
+                    }
+                }),
+            status: status_label(r.status),
+        }
+    }
+}
+
+/// Slot `k` of the table: the row at the window's start plus `k`.
+#[allow(clippy::too_many_arguments)]
+fn slot_row(
+    k: usize,
+    window: Memo<(usize, usize)>,
+    order: Memo<Shown>,
+    members: Members,
+    cursor: RwSignal<Option<usize>>,
+    selected: RwSignal<HashSet<slack_admin_core::UserId>>,
+    toggle: impl Fn(usize, bool) + Copy + Send + Sync + 'static,
+    team_name: impl Fn(&str) -> String + Send + Sync + 'static,
+    opened: RwSignal<Option<slack_admin_core::UserId>>,
+) -> impl IntoView {
+    let cells = Memo::new(move |_| {
+        let position = window.get().0 + k;
+        let index = order.with(|o| o.get(position).copied())?;
+        members.with(|rows| rows.get(index).map(|r| Cells::of(r, position, &team_name)))
+    });
+    let text = move |f: fn(&Cells) -> String| {
+        move || cells.with(|c| c.as_ref().map(f).unwrap_or_default())
+    };
+    let position = move || cells.with(|c| c.as_ref().map_or(0, |c| c.position));
+    let current = move || cursor.get() == Some(position());
+    let is_selected = move || {
+        cells.with(|c| {
+            c.as_ref()
+                .is_some_and(|c| selected.with(|s| s.contains(&c.id)))
+        })
+    };
+    let off = move |f: fn(&Cells) -> Option<bool>| {
+        move || cells.with(|c| c.as_ref().and_then(f) == Some(false))
+    };
+    let yes_no_of =
+        move |f: fn(&Cells) -> Option<bool>| move || cells.with(|c| yes_no(c.as_ref().and_then(f)));
     view! {
-        <tr aria-rowindex=position + 2 class:current=current class:selected=is_selected aria-current=current.then_some("true")>
+        <tr
+            aria-rowindex=move || position() + 2
+            class:current=current
+            class:selected=is_selected
+            aria-current=move || current().then_some("true")
+        >
             <td class="select-col">
                 <input
                     type="checkbox"
-                    aria-label=format!("Select {}", r.label())
-                    prop:checked=is_checked
-                    on:click=move |ev: leptos::ev::MouseEvent| toggle(position, ev.shift_key())
+                    aria-label=move || cells.with(|c| format!("Select {}", c.as_ref().map_or("", |c| c.label.as_str())))
+                    prop:checked=is_selected
+                    on:click=move |ev: leptos::ev::MouseEvent| toggle(position(), ev.shift_key())
                 />
             </td>
             <td>
-                <button class="link member-name" on:click=move |_| opened.set(Some(id.clone()))>
-                    {r.label().to_owned()}
+                <button
+                    class="link member-name"
+                    on:click=move |_| opened.set(cells.with_untracked(|c| c.as_ref().map(|c| c.id.clone())))
+                >
+                    {text(|c| c.label.clone())}
                 </button>
-                {(!r.display_name.is_empty() && r.display_name != r.label()).then(|| view! {
-                    <span class="muted member-handle">{format!(" @{}", r.display_name)}</span>
-                })}
+                <span class="muted member-handle">{text(|c| c.handle.clone())}</span>
             </td>
-            <td>{r.email.clone()}</td>
-            <td>{role_label(r.role)}</td>
-            <td>{kind_label(r.kind)}</td>
-            <td>{workspaces}</td>
-            <td class:off=r.has_2fa == Some(false)>{yes_no(r.has_2fa)}</td>
-            <td class:off=r.has_sso == Some(false)>{yes_no(r.has_sso)}</td>
-            <td>{expiry}</td>
-            <td>{status_label(r.status)}</td>
+            <td>{text(|c| c.email.clone())}</td>
+            <td>{text(|c| c.role.to_owned())}</td>
+            <td>{text(|c| c.kind.to_owned())}</td>
+            <td>{text(|c| c.workspaces.clone())}</td>
+            <td class:off=off(|c| c.two_fa)>{yes_no_of(|c| c.two_fa)}</td>
+            <td class:off=off(|c| c.sso)>{yes_no_of(|c| c.sso)}</td>
+            <td>{text(|c| c.expiry.clone())}</td>
+            <td>{text(|c| c.status.to_owned())}</td>
         </tr>
     }
 }

@@ -68,7 +68,7 @@ fn selected_rows(rows: &[Row], order: &[usize], selected: &HashSet<UserId>) -> V
 /// The bar above the table while members are selected: how many, select every one shown,
 /// the change to make, and its dry run.
 #[component]
-pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<Vec<usize>>) -> impl IntoView {
+pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -> impl IntoView {
     let session = expect_context::<Session>();
     let members = expect_context::<Members>();
     let job = expect_context::<MembersJob>();
@@ -96,7 +96,7 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<Vec<usize>>) -> 
     let refused = RwSignal::new(None::<String>);
     let preview = RwSignal::new(None::<(Vec<Planned>, Change)>);
     let count = move || selected.with(HashSet::len);
-    let shown = move || order.with(Vec::len);
+    let shown = move || order.with(|o| o.len());
     let busy = move || {
         job.saved()
             .with(|s| s.as_ref().is_some_and(|s| !s.job.is_finished()))
