@@ -325,13 +325,19 @@ pub fn job(planned: &[Planned], change: Change, pacing: Pacing) -> Job<Change> {
     Job::from_rows(rows, change, pacing)
 }
 
-/// `why` with the member's name said as "This member" (and "their" for "{name}'s").
+/// `why` with the member's name, where a sentence starts with it ("Ana is already…",
+/// "Ana's account…"), said as "This member". Only the start: a short name ("Al") may be part
+/// of other words.
 fn anonymous(why: &str, label: &str) -> String {
     if label.is_empty() {
         return why.to_owned();
     }
-    why.replace(&format!("{label}'s"), "This member's")
-        .replace(label, "This member")
+    match why.strip_prefix(label) {
+        Some(rest) if rest.starts_with("'s ") || rest.starts_with(' ') => {
+            format!("This member{rest}")
+        }
+        _ => why.to_owned(),
+    }
 }
 
 /// The way back for one member changed by `target.action`, if Slack's API has one.
@@ -737,6 +743,26 @@ mod tests {
             describe(&j, &TeamId::new("E2"), &name),
             "Make admin (roles in workspace E1)"
         );
+    }
+
+    #[test]
+    fn a_saved_reason_drops_the_name_it_starts_with_and_nothing_else() {
+        assert_eq!(
+            anonymous("Al is already an admin.", "Al"),
+            "This member is already an admin."
+        );
+        assert_eq!(
+            anonymous(
+                "Guests cannot hold a role: make them a full member first.",
+                "a"
+            ),
+            "Guests cannot hold a role: make them a full member first."
+        );
+        assert_eq!(
+            anonymous("Ana's account already ends then.", "Ana"),
+            "This member's account already ends then."
+        );
+        assert_eq!(anonymous("Analytics is…", "Ana"), "Analytics is…");
     }
 
     #[test]
