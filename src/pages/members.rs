@@ -212,12 +212,20 @@ fn MembersView() -> impl IntoView {
     // The members selected for a bulk change (kept when the view changes), and where a
     // shift-click range starts (a position in the view's order).
     let selected = RwSignal::new(HashSet::<slack_admin_core::UserId>::new());
-    let anchor = StoredValue::new(None::<usize>);
+    // The member a range starts from (a member, not a place: the view may have changed).
+    let anchor = StoredValue::new(None::<slack_admin_core::UserId>);
     // Selects or unselects the row at `position`; with `range`, every row from the last one
     // chosen to it, as that one now is.
     let toggle = move |position: usize, range: bool| {
         let ids: Vec<slack_admin_core::UserId> = order.with_untracked(|order| {
-            let (from, to) = match anchor.get_value().filter(|_| range) {
+            let start = anchor.get_value().filter(|_| range).and_then(|a| {
+                members.with(|rows| {
+                    order
+                        .iter()
+                        .position(|&i| rows.get(i).is_some_and(|r| r.id == a))
+                })
+            });
+            let (from, to) = match start {
                 Some(a) => (a.min(position), a.max(position)),
                 None => (position, position),
             };
@@ -246,7 +254,7 @@ fn MembersView() -> impl IntoView {
                 }
             }
         });
-        anchor.set_value(Some(position));
+        anchor.set_value(Some(target));
     };
     let search_input = NodeRef::<leptos::html::Input>::new();
 
@@ -255,7 +263,10 @@ fn MembersView() -> impl IntoView {
         let typing = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+            .is_some_and(|el| {
+                let checkbox = el.get_attribute("type").as_deref() == Some("checkbox");
+                matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") && !checkbox
+            });
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
@@ -753,7 +764,12 @@ fn MemberPanel(
             let transport = transport.get_value();
             // The call core builds for this change: the bulk job sends the same.
             let role_team = scope.get_untracked().unwrap_or_else(|| org_id.clone());
-            let form = offer.action.form(&current.id, current.kind, &role_team);
+            let form = offer.action.form(
+                &current.id,
+                current.kind,
+                &role_team,
+                current.workspaces.first(),
+            );
             let method = offer.action.method();
             busy.set(true);
             leptos::task::spawn_local(async move {

@@ -348,3 +348,44 @@ fn a_role_in_one_workspace_is_made_there_and_not_org_wide() {
     }
     assert!(plan.iter().any(|p| p.will_run()));
 }
+
+#[test]
+fn guests_get_a_later_expiration_in_their_workspace_and_it_can_be_undone() {
+    let rows = everyone(17);
+    let guests: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.is_guest() && r.status == Status::Active && !r.workspaces.is_empty())
+        .take(5)
+        .collect();
+    assert_eq!(guests.len(), 5);
+    let now_s = (T0 / 1000) as i64;
+    let ts = now_s + 40 * 86_400;
+    let action = Action::SetExpiration { ts };
+    let plan = bulk::plan(&guests, &action, &scene(), &name, now_s);
+    assert!(plan.iter().all(|p| p.will_run()), "{plan:?}");
+    let w = change("Set guest expiration");
+    let pacing = Pacing::scaled(&w, 1.0);
+    let mut job = bulk::job(&plan, w, pacing);
+    let mut d = Driver::new(sim("", 17), ADMIN, T0);
+    assert_eq!(d.run(&mut job), Step::Finished);
+    assert_eq!(
+        job.progress(d.now).counts.changed,
+        5,
+        "{:?}",
+        bulk::results(&job, &|_| None)
+    );
+    for r in job.rows() {
+        let user = &d.sim.state().tenants[GRID].users[&r.item.user_id];
+        // Slack applies it on the hour.
+        let set = user.expiration_ts.expect("an expiration");
+        assert!(set >= ts && set - ts < 3_600, "{set} for {ts}");
+    }
+    // Guests that had a date get it back; those that had none are named.
+    let undo = bulk::inverse(&job, pacing, now_s).unwrap();
+    let had = guests
+        .iter()
+        .filter(|g| g.expiration_ts.is_some_and(|t| t > now_s))
+        .count();
+    assert_eq!(undo.job.map_or(0, |j| j.rows().len()), had);
+    assert_eq!(undo.without.len(), 5 - had);
+}

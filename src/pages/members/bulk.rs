@@ -182,8 +182,8 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -
     view! {
         <Show when=any_selected>
             <section class="bulk-bar card" aria-label="Change the selected members">
-                <p class="bulk-count" role="status">
-                    <strong>{move || format!("{} selected", thousands(count()))}</strong>
+                <p class="bulk-count">
+                    <strong role="status">{move || format!("{} selected", thousands(count()))}</strong>
                     <button class="link" on:click=move |_| { selected.set(HashSet::new()); preview.set(None); }>"Clear the selection"</button>
                     <Show when=more_shown>
                         <button class="link" on:click=select_all>{move || format!("Select all {} shown", thousands(shown()))}</button>
@@ -224,7 +224,7 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -
                 {move || preview.get().map(|(plan, change)| {
                     let will = plan.iter().filter(|p| p.will_run()).count();
                     let wont = plan.len() - will;
-                    let too_many = will > MAX_MEMBERS;
+                    let too_many = plan.len() > MAX_MEMBERS;
                     let pacing = Pacing::scaled(&change, rate_scale);
                     let eta = duration_text(pacing.duration_ms(will));
                     let more = plan.len().saturating_sub(PREVIEW_ROWS);
@@ -262,7 +262,7 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -
                             </div>
                             {too_many.then(|| view! {
                                 <p class="notice warning">{format!(
-                                    "One change takes at most {} members: this browser saves its progress after every member, and at Slack's pace {} members already take more than 8 hours. Narrow the selection (a filter, or a workspace) and run it in parts.",
+                                    "One change takes at most {} selected members: this browser saves its progress after every member, and at Slack's pace {} members already take 4 hours. Narrow the selection (a filter, or a workspace) and run it in parts.",
                                     thousands(MAX_MEMBERS), thousands(MAX_MEMBERS)
                                 )}</p>
                             })}
@@ -345,7 +345,10 @@ pub fn ChangePanel() -> impl IntoView {
         })
     });
     // What Slack confirmed shows in the table at once, each change once.
+    // What the job had changed before this panel was drawn is in the list Slack gave (or a
+    // saved job's claim, which is not trusted): only changes confirmed from now are applied.
     Effect::new(move |applied: Option<HashSet<(u64, usize)>>| {
+        let first = applied.is_none();
         let mut applied = applied.unwrap_or_default();
         let fresh: Vec<(UserId, Action)> = saved.with(|s| {
             let Some(s) = s else { return Vec::new() };
@@ -358,7 +361,9 @@ pub fn ChangePanel() -> impl IntoView {
                 .map(|r| (r.item.user_id.clone(), r.item.action.clone()))
                 .collect()
         });
-        members.apply(&fresh);
+        if !first {
+            members.apply(&fresh);
+        }
         applied
     });
     let finished = move || progress.with(|p| p.is_some_and(|p| p.finished));
@@ -404,7 +409,9 @@ pub fn ChangePanel() -> impl IntoView {
         }
     };
     // The undo, offered once the job is finished.
-    let confirm_undo = RwSignal::new(false);
+    // The job whose undo is being confirmed: another tab may finish another job meanwhile.
+    let confirm_undo = RwSignal::new(None::<u64>);
+    let job_id = move || saved.with(|s| s.as_ref().map(|s| s.job.work().id));
     let undo_refused = RwSignal::new(None::<String>);
     let inverse = Memo::new(move |_| {
         if !finished() {
@@ -422,10 +429,16 @@ pub fn ChangePanel() -> impl IntoView {
         let Some(connection) = session.connection() else {
             return;
         };
+        let asked = confirm_undo.get_untracked();
+        confirm_undo.set(None);
+        if asked.is_none() || asked != saved.with_untracked(|s| s.as_ref().map(|s| s.job.work().id))
+        {
+            let _ = undo_refused.try_set(Some("The change shown here is not the one you asked to undo any more (another tab ran another change): look at it again.".into()));
+            return;
+        }
         let Some(undo) = inverse.get_untracked().and_then(|i| i.job) else {
             return;
         };
-        confirm_undo.set(false);
         job.start(session, &connection, undo, move |why| {
             let _ = undo_refused.try_set(Some(why));
         });
@@ -456,7 +469,21 @@ pub fn ChangePanel() -> impl IntoView {
                     <p class="banner-inline error" role="alert">"The change paused because this browser refused to save its progress (storage full or blocked). Without it, a reload could send rows again. Free some space for this site, then choose Resume."</p>
                 </Show>
                 <Show when=move || job.awaiting().get() && !job.driving().get() && !finished()>
-                    <p class="banner-inline" role="alert">"This change was saved in this browser and waits for you: nothing is sent until you resume it. Members already changed are never sent again."</p>
+                    <div class="banner-inline" role="alert">
+                        <p>"This change was saved in this browser and waits for you: nothing is sent until you resume it. Members confirmed changed are not sent again."</p>
+                        <p>"Resuming sends, in order:"</p>
+                        <ul class="pending-list">
+                            {move || results.with(|rs| {
+                                let waiting: Vec<_> = rs.iter().filter(|r| r.kind().is_none()).collect();
+                                let more = waiting.len().saturating_sub(ATTENTION_ROWS);
+                                let mut items: Vec<_> = waiting.iter().take(ATTENTION_ROWS).map(|r| view! { <li>{format!("{}: {}", r.label, r.change)}</li> }.into_any()).collect();
+                                if more > 0 {
+                                    items.push(view! { <li>{format!("and {} more (all in the results CSV)", thousands(more))}</li> }.into_any());
+                                }
+                                items
+                            })}
+                        </ul>
+                    </div>
                 </Show>
                 {move || problem.get().map(|p| view! { <p class="banner-inline error" role="alert">{p}</p> })}
                 {move || halt.get().map(|h| view! {
@@ -503,23 +530,27 @@ pub fn ChangePanel() -> impl IntoView {
                     </Show>
                     <button type="button" class="button secondary" on:click=export>"Download results (CSV)"</button>
                     {move || inverse.get().and_then(|i| i.job.map(|_| i.title)).map(|t| view! {
-                        <button id="change-undo" type="button" class="button secondary" on:click=move |_| confirm_undo.set(true)>{format!("Undo: {}", lower_first(&t))}</button>
+                        <button id="change-undo" type="button" class="button secondary" on:click=move |_| confirm_undo.set(job_id())>{format!("Undo: {}", lower_first(&t))}</button>
                     })}
                     <Show when=move || finished() || problem.get().is_some()>
                         <button type="button" class="button secondary" on:click=move |_| job.clear()>"Close"</button>
                     </Show>
                 </div>
-                {move || (confirm_undo.get()).then(|| inverse.get()).flatten().map(|i| {
+                {move || confirm_undo.get().is_some().then(|| inverse.get()).flatten().map(|i| {
                     let n = i.job.as_ref().map(|j| j.rows().len()).unwrap_or(0);
+                    let ids: HashSet<UserId> = i.job.as_ref().map(|j| j.rows().iter().map(|r| r.item.user_id.clone()).collect()).unwrap_or_default();
+                    let known = names(&ids);
+                    let who: Vec<String> = i.job.as_ref().map(|j| j.rows().iter().take(20).map(|r| known.get(&r.item.user_id).map(|(n, _)| n.clone()).unwrap_or_else(|| r.item.user_id.to_string())).collect()).unwrap_or_default();
                     view! {
                         <div class="confirm" role="alertdialog" aria-label="Confirm the undo">
                             <p><strong>{i.title.clone()}</strong>{format!(": {} member{} go back to where they were before this change. These results are replaced by the undo's; download them first if you need them.", n, if n == 1 { "" } else { "s" })}</p>
+                            <p class="muted">{format!("{}{}", who.join(", "), if n > who.len() { format!(" and {} more", n - who.len()) } else { String::new() })}</p>
                             {(!i.without.is_empty()).then(|| view! {
                                 <p class="muted">{format!("{} changed member{} cannot be undone through Slack's API:", i.without.len(), if i.without.len() == 1 { "" } else { "s" })}</p>
                                 <ul class="muted">{i.without.iter().take(20).map(|(who, why)| view! { <li>{format!("{who}: {why}")}</li> }).collect_view()}</ul>
                             })}
                             <button id="change-undo-confirm" class="button primary" on:click=run_undo>"Undo"</button>
-                            <button class="button secondary" on:click=move |_| confirm_undo.set(false)>"Cancel"</button>
+                            <button class="button secondary" on:click=move |_| confirm_undo.set(None)>"Cancel"</button>
                         </div>
                     }
                 })}

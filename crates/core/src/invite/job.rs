@@ -534,6 +534,11 @@ pub const HALTING_CODES: &[&str] = &[
     "missing_scope",
     "no_permission",
     "not_allowed_token_type",
+    // The caller may not do this at all (an admin asked to make owners, say).
+    "not_an_admin",
+    "not_an_owner",
+    "invalid_permissions",
+    "failed_to_validate_caller",
     "org_login_required",
     "team_added_to_org",
     "invite_limit_reached",

@@ -50,14 +50,24 @@ pub struct Target {
     /// The guest expiration before the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_expiration: Option<i64>,
+    /// The member's first workspace (where a guest's expiration is set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<TeamId>,
 }
 
 crate::plain_job_serde!(Change);
 
 impl Action {
     /// The call that makes this change to `user_id` (a `kind` account), role changes applying
-    /// to `org_id`.
-    pub fn form(&self, user_id: &UserId, kind: Kind, org_id: &TeamId) -> Form {
+    /// to `org_id`; a guest's expiration is set in `home`, their first workspace (Slack
+    /// requires a workspace on Grid: `team_id_required_for_enterprise`).
+    pub fn form(
+        &self,
+        user_id: &UserId,
+        kind: Kind,
+        org_id: &TeamId,
+        home: Option<&TeamId>,
+    ) -> Form {
         let user_id = user_id.clone();
         match self {
             Action::MakeAdmin => AdminUsersSetAdmin {
@@ -88,7 +98,7 @@ impl Action {
             Action::SetExpiration { ts } => AdminUsersSetExpiration {
                 expiration_ts: *ts,
                 user_id,
-                team_id: None,
+                team_id: Some(home.unwrap_or(org_id).clone()),
             }
             .form(),
             Action::Assign { team, channels } => AdminUsersAssign {
@@ -127,7 +137,8 @@ impl Work for Change {
     }
 
     fn form(&self, item: &Target) -> Form {
-        item.action.form(&item.user_id, item.kind, &self.org_id)
+        item.action
+            .form(&item.user_id, item.kind, &self.org_id, item.home.as_ref())
     }
 
     fn tier(&self) -> Tier {
@@ -168,10 +179,11 @@ impl Work for Change {
     }
 }
 
-/// The most members one change takes: the job's progress is saved in the browser after every
-/// member (10,000 rows is about 1.2 MB of the 5 MB a site may keep), and at Slack's pace for
-/// these methods (20 a minute) 10,000 members already take more than 8 hours.
-pub const MAX_MEMBERS: usize = 10_000;
+/// The most members one change takes, refused ones included: the job's progress is saved in
+/// the browser after every member (5,000 rows, every one refused with its reason, are under
+/// 2.5 million characters of the 5 million a site may keep, shared with the invite job), and
+/// at Slack's pace for these methods (20 a minute) 5,000 members already take 4 hours.
+pub const MAX_MEMBERS: usize = 5_000;
 
 /// What `job` does, said from its rows, not from the title saved with it (a saved job is data
 /// anyone with access to the browser's storage could have written): "Make admin", or the
@@ -255,6 +267,7 @@ pub fn plan(
                 action: action.clone(),
                 before_role: row.role,
                 before_expiration: row.expiration_ts,
+                home: row.workspaces.first().cloned(),
             },
             verdict: verdict(row, action, scene, team_name, now),
         })
@@ -341,14 +354,20 @@ fn anonymous(why: &str, label: &str) -> String {
 }
 
 /// The way back for one member changed by `target.action`, if Slack's API has one.
-fn way_back(target: &Target, now: i64) -> Result<Action, String> {
-    let role_back = || match target.before_role {
+/// `org_wide`: the job set roles for the whole org. Then a role is given back only by taking
+/// rights away: the member's earlier admin or owner role may have been in one workspace only,
+/// which the list does not say, and an undo must never give more than there was.
+fn way_back(target: &Target, now: i64, org_wide: bool) -> Result<Action, String> {
+    let role_back = || {
+        match target.before_role {
         Role::Member => Ok(Action::MakeRegular),
+        Role::Admin | Role::Owner if org_wide => Err("Their earlier role may have been in one workspace only: give it back from their panel, choosing where it applies.".to_owned()),
         Role::Admin => Ok(Action::MakeAdmin),
         Role::Owner => Ok(Action::MakeOwner),
         Role::PrimaryOwner => {
             Err("The primary owner's role cannot be set through the API.".to_owned())
         }
+    }
     };
     match &target.action {
         Action::MakeAdmin | Action::MakeOwner | Action::MakeRegular => role_back(),
@@ -391,10 +410,12 @@ pub fn inverse(job: &Job<Change>, pacing: Pacing, now: i64) -> Option<Inverse> {
     if changed.is_empty() {
         return None;
     }
+    // Workspace IDs start with T; the org's (an enterprise) with E.
+    let org_wide = !job.work().org_id.as_str().starts_with('T');
     let mut rows = Vec::new();
     let mut without = Vec::new();
     for t in changed {
-        match way_back(t, now) {
+        match way_back(t, now, org_wide) {
             Ok(action) => rows.push(JobRow::pending(
                 rows.len() + 1,
                 Target {
@@ -407,7 +428,14 @@ pub fn inverse(job: &Job<Change>, pacing: Pacing, now: i64) -> Option<Inverse> {
                     ..t.clone()
                 },
             )),
-            Err(why) => without.push((t.label.clone(), why)),
+            Err(why) => without.push((
+                if t.label.is_empty() {
+                    t.user_id.to_string()
+                } else {
+                    t.label.clone()
+                },
+                why,
+            )),
         }
     }
     let n = rows.len();
@@ -624,11 +652,20 @@ mod tests {
     }
 
     #[test]
-    fn the_inverse_gives_each_member_their_own_role_back() {
+    fn the_inverse_gives_each_member_their_own_role_back_and_never_more() {
         let m = row("W1", Role::Member, Kind::Full);
         let o = row("W2", Role::Owner, Kind::Full);
-        let plan = plan(&[&m, &o], &Action::MakeAdmin, &scene(), &name, 0);
-        let mut j = job(&plan, change(), Pacing::for_tier(Tier::Two));
+        // In one workspace: each gets back what they had there.
+        let t1 = Scene {
+            scope: Some((TeamId::new("T1"), "HQ".into())),
+            ..scene()
+        };
+        let plan = plan(&[&m, &o], &Action::MakeAdmin, &t1, &name, 0);
+        let in_t1 = Change {
+            org_id: TeamId::new("T1"),
+            ..change()
+        };
+        let mut j = job(&plan, in_t1, Pacing::for_tier(Tier::Two));
         finish(&mut j, |_| Ok(()));
         let undo = inverse(&j, Pacing::for_tier(Tier::Two), 0).unwrap();
         assert_eq!(undo.title, "Give these 2 members their earlier roles back");
@@ -636,6 +673,15 @@ mod tests {
         let actions: Vec<&Action> = back.rows().iter().map(|r| &r.item.action).collect();
         assert_eq!(actions, [&Action::MakeRegular, &Action::MakeOwner]);
         assert_eq!(back.work().title, "Undo: Make admin");
+        assert_eq!(back.work().org_id, TeamId::new("T1"));
+        // Org-wide, an owner's earlier role may have been one workspace's: not given back.
+        let plan = super::plan(&[&m, &o], &Action::MakeAdmin, &scene(), &name, 0);
+        let mut j = job(&plan, change(), Pacing::for_tier(Tier::Two));
+        finish(&mut j, |_| Ok(()));
+        let undo = inverse(&j, Pacing::for_tier(Tier::Two), 0).unwrap();
+        assert_eq!(undo.title, "Make this member regular again");
+        assert_eq!(undo.without.len(), 1);
+        assert!(undo.without[0].1.contains("one workspace only"));
     }
 
     #[test]
@@ -736,7 +782,17 @@ mod tests {
         forged.title = "Make regular member".into();
         let j = job(&plan, forged, Pacing::for_tier(Tier::Two));
         let json = serde_json::to_string(&j).unwrap();
-        assert!(json.len() < 2_000_000, "{} bytes", json.len());
+        assert!(json.len() < 1_000_000, "{} characters", json.len());
+        // The worst case: every member refused, each with the reason.
+        let admins: Vec<Row> = (0..MAX_MEMBERS)
+            .map(|i| row(&format!("W{i:08}"), Role::Admin, Kind::Full))
+            .collect();
+        let refs: Vec<&Row> = admins.iter().collect();
+        let refused = super::plan(&refs, &Action::MakeAdmin, &scene(), &name, 0);
+        assert!(refused.iter().all(|p| !p.will_run()));
+        let json =
+            serde_json::to_string(&job(&refused, change(), Pacing::for_tier(Tier::Two))).unwrap();
+        assert!(json.len() < 2_500_000, "{} characters", json.len());
         // The saved title says one thing, the rows another: the rows are what is shown.
         assert_eq!(describe(&j, &TeamId::new("E1"), &name), "Make admin");
         assert_eq!(
@@ -767,14 +823,21 @@ mod tests {
 
     #[test]
     fn role_changes_apply_to_the_org_and_removal_to_its_workspace() {
-        let f = Action::MakeAdmin.form(&UserId::new("W1"), Kind::Full, &TeamId::new("E1"));
+        let f = Action::MakeAdmin.form(&UserId::new("W1"), Kind::Full, &TeamId::new("E1"), None);
         assert_eq!(f.get("team_id"), Some("E1"));
         assert_eq!(f.get("user_id"), Some("W1"));
         let f = Action::Remove {
             team: TeamId::new("T9"),
         }
-        .form(&UserId::new("W1"), Kind::Full, &TeamId::new("E1"));
+        .form(&UserId::new("W1"), Kind::Full, &TeamId::new("E1"), None);
         assert_eq!(f.get("team_id"), Some("T9"));
+        let f = Action::SetExpiration { ts: 5 }.form(
+            &UserId::new("W1"),
+            Kind::MultiChannelGuest,
+            &TeamId::new("E1"),
+            Some(&TeamId::new("T2")),
+        );
+        assert_eq!(f.get("team_id"), Some("T2"));
         let f = Action::Assign {
             team: TeamId::new("T9"),
             channels: vec![],
@@ -783,6 +846,7 @@ mod tests {
             &UserId::new("W1"),
             Kind::SingleChannelGuest,
             &TeamId::new("E1"),
+            None,
         );
         assert_eq!(f.get("is_ultra_restricted"), Some("true"));
     }
