@@ -15,29 +15,92 @@ const DAY: i64 = 86_400;
 
 /// Every row's search text (lower-case name, display name, email and ID) in one buffer, each
 /// row's ended by a NUL: a search is one scan of contiguous memory rather than 100,000 small
-/// ones, and a match never spans two rows.
+/// ones, and a match never spans two rows. Beside it, for each ASCII byte, the rows that hold
+/// it (a bit per row): a one-letter search is a lookup, and a longer one only reads the rows
+/// that hold all its letters when they are few.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SearchText {
     text: Vec<u8>,
     /// Where each row's text ends (the index of its NUL).
     ends: Vec<usize>,
+    /// For each ASCII byte, the rows holding it, a bit per row (empty when none does).
+    holds: Vec<Vec<u64>>,
 }
+
+/// Rows as bits: row `i` is bit `i % 64` of word `i / 64`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowSet(Vec<u64>);
+
+impl RowSet {
+    fn none(rows: usize) -> Self {
+        RowSet(vec![0; rows.div_ceil(64)])
+    }
+
+    fn insert(&mut self, row: usize) {
+        if let Some(w) = self.0.get_mut(row / 64) {
+            *w |= 1 << (row % 64);
+        }
+    }
+
+    pub fn contains(&self, row: usize) -> bool {
+        self.0
+            .get(row / 64)
+            .is_some_and(|w| w & (1 << (row % 64)) != 0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&w| w == 0)
+    }
+
+    fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(k, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    k * 64 + bit
+                })
+            })
+        })
+    }
+}
+
+/// Below this share of rows (1 in N), the rows holding every letter of a search are read one
+/// by one; above it, the whole buffer is scanned once.
+const SPARSE: usize = 16;
 
 impl SearchText {
     pub fn new(rows: &[Row]) -> Self {
         let mut text = Vec::with_capacity(rows.iter().map(|r| r.haystack.len() + 1).sum());
         let mut ends = Vec::with_capacity(rows.len());
-        for r in rows {
+        let mut holds: Vec<Vec<u64>> = vec![Vec::new(); 128];
+        let words = rows.len().div_ceil(64);
+        for (i, r) in rows.iter().enumerate() {
+            for &b in r.haystack.as_bytes() {
+                if let Some(set) = holds.get_mut(usize::from(b)) {
+                    if set.is_empty() {
+                        set.resize(words, 0);
+                    }
+                    set[i / 64] |= 1 << (i % 64);
+                }
+            }
             text.extend_from_slice(r.haystack.as_bytes());
             ends.push(text.len());
             text.push(0);
         }
-        SearchText { text, ends }
+        SearchText { text, ends, holds }
     }
 
-    /// Its size in bytes.
+    /// Its size in bytes, the per-letter index included.
     pub fn bytes(&self) -> usize {
         self.text.len()
+            + self.ends.len() * std::mem::size_of::<usize>()
+            + self.holds.iter().map(|s| s.len() * 8).sum::<usize>()
     }
 
     /// How many rows it was built from.
@@ -45,19 +108,58 @@ impl SearchText {
         self.ends.len()
     }
 
-    /// Which rows contain `needle` (lower-case, without NUL), by row index.
-    pub fn matching(&self, needle: &str) -> Vec<bool> {
-        let mut found = vec![false; self.ends.len()];
-        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    fn row_text(&self, row: usize) -> &[u8] {
+        let start = match row {
+            0 => 0,
+            r => self.ends[r - 1] + 1,
+        };
+        &self.text[start..self.ends[row]]
+    }
+
+    /// Which rows contain `needle` (lower-case, without NUL).
+    pub fn matching(&self, needle: &str) -> RowSet {
+        let rows = self.ends.len();
+        let needle = needle.as_bytes();
+        // The rows holding each of its ASCII letters.
+        let mut candidates: Option<RowSet> = None;
+        for &b in needle.iter().filter(|b| b.is_ascii()) {
+            let holding = &self.holds[usize::from(b)];
+            if holding.is_empty() {
+                return RowSet::none(rows);
+            }
+            match &mut candidates {
+                None => candidates = Some(RowSet(holding.clone())),
+                Some(c) => c.0.iter_mut().zip(holding).for_each(|(w, h)| *w &= h),
+            }
+        }
+        if needle.len() == 1 {
+            if let Some(c) = candidates {
+                return c;
+            }
+        }
+        let finder = memchr::memmem::Finder::new(needle);
+        if let Some(c) = candidates.filter(|c| c.len() * SPARSE < rows) {
+            let mut found = RowSet::none(rows);
+            for row in c.rows() {
+                if finder.find(self.row_text(row)).is_some() {
+                    found.insert(row);
+                }
+            }
+            return found;
+        }
+        let mut found = RowSet::none(rows);
         let mut at = 0;
+        // Matches come in order, so the row holding one is found walking forward.
+        let mut row = 0;
         while let Some(offset) = finder.find(&self.text[at..]) {
             let pos = at + offset;
-            // The row holding `pos`: the first whose end is past it.
-            let row = self.ends.partition_point(|&end| end <= pos);
+            while self.ends.get(row).is_some_and(|&end| end <= pos) {
+                row += 1;
+            }
             let Some(&end) = self.ends.get(row) else {
                 break;
             };
-            found[row] = true;
+            found.insert(row);
             // One match is enough: go on from the next row.
             at = end + 1;
             if at >= self.text.len() {
@@ -459,7 +561,7 @@ impl View {
             .iter()
             .copied()
             .filter(|&i| {
-                found.get(i).copied().unwrap_or(false)
+                found.contains(i)
                     && rows
                         .get(i)
                         .is_some_and(|r| self.filters.iter().all(|f| f.matches(r, now)))
@@ -1465,6 +1567,24 @@ mod tests {
                 view.filter_indexed(&rows, &sorted, &text, NOW),
                 view.filter_sorted(&rows, &sorted, NOW)
             );
+        }
+
+        #[test]
+        fn the_letter_index_finds_what_a_plain_scan_does(
+            texts in proptest::collection::vec("[a-eé@.]{0,10}", 0..400),
+            needle in "[a-eé@.]{1,4}",
+        ) {
+            let rows: Vec<Row> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Row::new(UserId::new(format!("W{i}")), t, "", "", Role::Member, Kind::Full, Status::Active))
+                .collect();
+            let text = SearchText::new(&rows);
+            let found = text.matching(&needle);
+            for (i, r) in rows.iter().enumerate() {
+                prop_assert_eq!(found.contains(i), r.haystack.contains(needle.as_str()), "row {} {:?}", i, r.haystack);
+            }
+            prop_assert!(!found.contains(rows.len()));
         }
 
         #[test]

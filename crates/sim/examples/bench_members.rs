@@ -17,30 +17,55 @@ fn percentile(times: &mut [Duration], p: f64) -> f64 {
     times[i].as_secs_f64() * 1000.0
 }
 
+/// The searches of 50 keystrokes: `word` typed and deleted, again and again.
+fn typed_and_deleted(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut typed = String::new();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while out.len() < 50 {
+        if typed.chars().count() < chars.len() && i % (2 * chars.len()) < chars.len() {
+            typed.push(chars[typed.chars().count()]);
+        } else {
+            typed.pop();
+        }
+        i += 1;
+        out.push(typed.clone());
+    }
+    out
+}
+
+/// The searches of the browser bench's 50 keystrokes (`e2e/bench/members.mjs`): names typed,
+/// corrected and cleared, five of them starting from an empty search.
+fn the_pages_keys() -> Vec<String> {
+    let keys = "ana<<<lars<<ura<<<<<martins<<<<<<<w0a1c<<<<<zhang<<<";
+    let mut typed = String::new();
+    keys.chars()
+        .map(|k| {
+            if k == '<' {
+                typed.pop();
+            } else {
+                typed.push(k);
+            }
+            typed.clone()
+        })
+        .collect()
+}
+
 /// Keystrokes over a list sorted once, as the page does (the sort is kept per column).
 fn keystrokes(
     rows: &[Row],
     sorted: &[usize],
     text: &SearchText,
     base: &View,
-    word: &str,
+    searches: &[String],
     now: i64,
 ) -> Vec<Duration> {
     let mut times = Vec::new();
-    // Type the word, then delete it, again and again: 50 keystrokes.
-    let mut typed = String::new();
-    let chars: Vec<char> = word.chars().collect();
-    let mut i = 0;
     let mut last: Option<(View, Vec<usize>)> = None;
-    while times.len() < 50 {
-        if typed.len() < chars.len() && i % (2 * chars.len()) < chars.len() {
-            typed.push(chars[typed.len()]);
-        } else {
-            typed.pop();
-        }
-        i += 1;
+    for search in searches {
         let view = View {
-            search: typed.clone(),
+            search: search.clone(),
             ..base.clone()
         };
         let t = Instant::now();
@@ -86,20 +111,24 @@ fn main() {
         descending: true,
         ..View::default()
     };
-    for (what, base) in [
-        ("search alone", View::default()),
-        ("search + not member + 2FA off", filtered),
-        ("search, sorted by email descending", sorted),
+    let word = typed_and_deleted("ahmed.n");
+    let page = the_pages_keys();
+    for (what, base, searches) in [
+        ("search alone", View::default(), &word),
+        ("search + not member + 2FA off", filtered, &word),
+        ("search, sorted by email descending", sorted, &word),
+        ("the browser bench's keys", View::default(), &page),
     ] {
         let t = Instant::now();
         let sorted = base.sort_order(&rows);
         let sort_ms = t.elapsed().as_secs_f64() * 1000.0;
-        let mut times = keystrokes(&rows, &sorted, &text, &base, "ahmed.n", now);
+        let mut times = keystrokes(&rows, &sorted, &text, &base, searches, now);
         let p50 = percentile(&mut times, 0.5);
         let p95 = percentile(&mut times, 0.95);
+        let max = percentile(&mut times, 1.0);
         println!(
             "{what}: sorting once {sort_ms:.1} ms; a keystroke (filter in order), 50 keystrokes: \
-             p50 {p50:.1} ms, p95 {p95:.1} ms (aim for the painted table: p95 under {AIM_P95_MS} ms; \
+             p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms (aim for the painted table: p95 under {AIM_P95_MS} ms; \
              {} before drawing)",
             if p95 < AIM_P95_MS { "met" } else { "NOT met" }
         );
