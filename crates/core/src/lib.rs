@@ -11,6 +11,7 @@ pub mod connection;
 pub mod decode;
 pub mod error;
 pub mod ids;
+pub mod inbox;
 pub mod invite;
 pub mod members;
 pub mod method;
