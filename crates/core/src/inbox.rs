@@ -14,7 +14,7 @@
 
 use crate::catalogue::explain;
 use crate::ids::{InviteRequestId, TeamId, UserId};
-use crate::invite::job::{defuse, Job, JobRow, Outcome, OutcomeKind, Pacing, Step, Work};
+use crate::invite::job::{defuse, Job, JobRow, Outcome, OutcomeKind, Pacing, Work};
 use crate::members::{Row, Status};
 use crate::method::Tier;
 use crate::methods::admin_invite_requests::{ApprovedRequest, DeniedRequest, InviteRequest};
@@ -431,7 +431,7 @@ impl Directory {
                     }),
             )
             .collect();
-        earlier.sort_by(|a, b| b.at.cmp(&a.at));
+        earlier.sort_by_key(|e| std::cmp::Reverse(e.at));
         Context {
             member,
             also_requested,
@@ -651,6 +651,7 @@ pub fn history_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::invite::job::Step;
     use crate::members::{Kind, Role};
     use crate::methods::admin_invite_requests::{Actor, Invite};
     use proptest::prelude::*;
