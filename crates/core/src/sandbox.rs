@@ -39,6 +39,11 @@ pub const DEFAULT_MEMBERS: usize = 400;
 /// The size of the "big org" sandbox, to try the console on an org of 100,000 members.
 pub const BIG_MEMBERS: usize = 100_000;
 
+/// In the sandbox a member asks for an invite every this many seconds (so that the inbox
+/// hears new requests), and this often with faster rate limits.
+pub const REQUEST_EVERY_S: u64 = 90;
+pub const FAST_REQUEST_EVERY_S: u64 = 20;
+
 pub mod protocol {
     use serde::{Deserialize, Serialize};
 

@@ -1320,3 +1320,75 @@ fn add_grid_requests(t: &mut Tenant) {
         Some(ids::PENDING_REQUEST)
     );
 }
+
+/// Reasons members give when they ask for an invite.
+const REASONS: &[&str] = &[
+    "Starts on the design team next week.",
+    "Contractor for the Q3 audit; needs the finance channels.",
+    "",
+    "Our new agency contact for the launch.",
+    "Joining from the acquisition; same team as me.",
+    "Interviewing candidates with us this month.",
+];
+
+/// A member of a Grid workspace asks for an invite for someone new, at `now`: what the
+/// sandbox does from time to time so that the inbox has something to hear.
+pub fn invent_request(state: &mut State, rng: &mut Rng, now: i64) {
+    let Some(tenant) = state.tenants.iter_mut().find(|t| t.is_grid()) else {
+        return;
+    };
+    if tenant.teams.is_empty() {
+        return;
+    }
+    let team = tenant.teams[rng.below(tenant.teams.len() as u64) as usize].clone();
+    // Someone on that workspace asks (a full, active member).
+    let askers: Vec<UserId> = tenant
+        .users
+        .values()
+        .filter(|u| u.active && !u.is_bot && u.workspaces.contains(&team.id))
+        .take(200)
+        .map(|u| u.id.clone())
+        .collect();
+    let Some(requester) = (!askers.is_empty()).then(|| rng.pick(&askers).clone()) else {
+        return;
+    };
+    let (first, first_ascii) = *rng.pick(names::FIRST);
+    let (last, last_ascii) = *rng.pick(names::LAST);
+    let n = tenant.next_request;
+    let (domain, invite_type) = if rng.chance(0.6) {
+        (team.email_domain.clone(), InviteType::FullMember)
+    } else {
+        (
+            (*rng.pick(names::GUEST_DOMAINS)).to_owned(),
+            if rng.chance(0.5) {
+                InviteType::Restricted
+            } else {
+                InviteType::UltraRestricted
+            },
+        )
+    };
+    let channels: Vec<ChannelId> = tenant
+        .channels
+        .values()
+        .filter(|c| c.team_id == team.id && !c.is_private && !c.is_archived)
+        .take(1 + rng.below(2) as usize)
+        .map(|c| c.id.clone())
+        .collect();
+    let email = format!("{first_ascii}.{last_ascii}.{n}@{domain}");
+    let _ = tenant.add_request(
+        NewRequest {
+            team: team.id.clone(),
+            email,
+            real_name: if rng.chance(0.8) {
+                format!("{first} {last}")
+            } else {
+                String::new()
+            },
+            invite_type,
+            channel_ids: channels,
+            requester,
+            reason: (*rng.pick(REASONS)).to_owned(),
+        },
+        now,
+    );
+}

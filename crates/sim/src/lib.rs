@@ -49,6 +49,12 @@ pub struct SimConfig {
     pub rate_scale: f64,
     pub faults: Faults,
     pub seed: u64,
+    /// Members ask for an invite every this many seconds (one new pending request in a Grid
+    /// workspace each time), as a live org does; `None`: only when asked to (`/sim/
+    /// invite_request`). The sandbox turns it on.
+    pub request_every_s: Option<u64>,
+    /// Pending invite requests filed at the start beside the fixture's.
+    pub pending_requests: usize,
 }
 
 impl Default for SimConfig {
@@ -58,6 +64,8 @@ impl Default for SimConfig {
             rate_scale: 1.0,
             faults: Faults::none(),
             seed: 42,
+            request_every_s: None,
+            pending_requests: 0,
         }
     }
 }
@@ -131,17 +139,29 @@ pub struct Sim {
     faults: FaultInjector,
     /// Set at the first request: the fixture's dates are shifted to the sim's clock then.
     clock_set: bool,
+    /// When the next member asks for an invite (with `request_every_s`), and the draws.
+    next_request_at: i64,
+    arrivals: prng::Rng,
 }
 
 impl Sim {
     pub fn new(config: SimConfig) -> Sim {
-        let state = fixture::build(config.seed, config.members);
+        let mut state = fixture::build(config.seed, config.members);
+        let mut arrivals = prng::Rng::new(config.seed ^ 0x1A7E);
+        for k in 0..config.pending_requests {
+            // Spread over the last two weeks, oldest first.
+            let ago = (config.pending_requests - k) as i64 * 14 * 86_400
+                / config.pending_requests.max(1) as i64;
+            fixture::invent_request(&mut state, &mut arrivals, fixture::FIXTURE_NOW - ago);
+        }
         Sim {
             rate: RateLimiter::new(config.rate_scale),
             faults: FaultInjector::new(config.faults.clone(), config.seed),
             state,
+            arrivals,
             config,
             clock_set: false,
+            next_request_at: 0,
         }
     }
 
@@ -175,6 +195,30 @@ impl Sim {
             }
         }
         self.state.tick(now);
+        if let Some(every) = self.config.request_every_s.filter(|&e| e > 0) {
+            if self.next_request_at == 0 {
+                self.next_request_at = now + every as i64;
+            }
+            // A tab asleep for hours wakes to a few requests, not hundreds.
+            let mut filed = 0;
+            while self.next_request_at <= now {
+                if filed < 3 {
+                    fixture::invent_request(
+                        &mut self.state,
+                        &mut self.arrivals,
+                        self.next_request_at,
+                    );
+                    filed += 1;
+                }
+                self.next_request_at += every as i64;
+            }
+        }
+    }
+
+    /// Members ask for an invite every `every_s` seconds from now on (`None`: never).
+    pub fn set_request_every(&mut self, every_s: Option<u64>) {
+        self.config.request_every_s = every_s;
+        self.next_request_at = 0;
     }
 
     /// Answers one request at `now_ms` (milliseconds since the Unix epoch).

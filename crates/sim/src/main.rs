@@ -28,6 +28,13 @@ struct Args {
     /// Seed of the fixture and of fault injection.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Pending invite requests filed at the start beside the fixture's (1000 works).
+    #[arg(long, default_value_t = 0)]
+    pending_requests: usize,
+    /// A member asks for an invite every this many seconds, as in a live org (off by
+    /// default; `POST /sim/invite_request` files one on demand).
+    #[arg(long)]
+    request_every: Option<u64>,
 }
 
 fn faults_help() -> String {
@@ -46,6 +53,8 @@ fn main() -> std::io::Result<()> {
             rate_scale: args.rate_scale,
             faults: args.faults,
             seed: args.seed,
+            request_every_s: args.request_every,
+            pending_requests: args.pending_requests,
         });
         let shutdown = slack_sim::server::shutdown_signal()?;
         let (listener, addr) = slack_sim::server::bind(args.listen).await?;

@@ -58,6 +58,14 @@ impl Host {
                     });
                 }
                 self.sim.set_rate_scale(rate_scale);
+                let every = if rate_scale > 1.0 {
+                    slack_admin_core::sandbox::FAST_REQUEST_EVERY_S
+                } else {
+                    slack_admin_core::sandbox::REQUEST_EVERY_S
+                };
+                if self.sim.config().request_every_s != Some(every) {
+                    self.sim.set_request_every(Some(every));
+                }
                 now(FromWorker::Configured { id })
             }
             ToWorker::Call {

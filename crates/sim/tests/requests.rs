@@ -401,3 +401,64 @@ fn regression_team_id_is_required_on_an_org_of_several_workspaces() {
     );
     assert!(pending.iter().any(|r| r["id"] == ids::PENDING_REQUEST));
 }
+
+/// Every pending request of the org, workspace by workspace, at `now`.
+fn pending_everywhere(s: &mut slack_sim::Sim, now: u64) -> Vec<serde_json::Value> {
+    let mut all = Vec::new();
+    for team in [HQ, LABS, OPS] {
+        let r = call_at(
+            s,
+            "admin.inviteRequests.list",
+            ADMIN,
+            &[("team_id", team), ("limit", "1000")],
+            now,
+        );
+        assert_eq!(r["ok"], true, "{r}");
+        all.extend(r["invite_requests"].as_array().unwrap().iter().cloned());
+    }
+    all
+}
+
+#[test]
+fn with_arrivals_on_a_member_asks_for_an_invite_every_so_often() {
+    let mut s = slack_sim::Sim::new(slack_sim::SimConfig {
+        rate_scale: 1e9,
+        request_every_s: Some(60),
+        ..slack_sim::SimConfig::default()
+    });
+    let first = pending_everywhere(&mut s, T0);
+    // 59 s on: nothing new; 60 s on: one more; 2 minutes more: two more.
+    assert_eq!(pending_everywhere(&mut s, T0 + 59_000).len(), first.len());
+    let later = pending_everywhere(&mut s, T0 + 60_000);
+    assert_eq!(later.len(), first.len() + 1);
+    let new = later
+        .iter()
+        .find(|r| !first.iter().any(|f| f["id"] == r["id"]))
+        .unwrap();
+    assert!(new["email"].as_str().unwrap().contains('@'));
+    assert_eq!(new["date_created"], (T0 / 1000 + 60) as i64);
+    assert!(!new["requester_ids"].as_array().unwrap().is_empty());
+    assert_eq!(pending_everywhere(&mut s, T0 + 180_000).len(), first.len() + 3);
+    // A tab asleep for a day wakes to three, not 1,440.
+    assert_eq!(pending_everywhere(&mut s, T0 + 86_400_000).len(), first.len() + 6);
+    // Without arrivals, time alone files nothing.
+    let mut quiet = sim();
+    let n = pending_everywhere(&mut quiet, T0).len();
+    assert_eq!(pending_everywhere(&mut quiet, T0 + 600_000).len(), n);
+}
+
+#[test]
+fn pending_requests_fill_the_inbox_at_the_start() {
+    let mut s = slack_sim::Sim::new(slack_sim::SimConfig {
+        rate_scale: 1e9,
+        pending_requests: 1000,
+        ..slack_sim::SimConfig::default()
+    });
+    let base = pending_everywhere(&mut sim(), T0).len();
+    let all = pending_everywhere(&mut s, T0);
+    assert_eq!(all.len(), base + 1000);
+    let ids: std::collections::HashSet<_> = all.iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(ids.len(), all.len(), "an ID twice");
+    let emails: std::collections::HashSet<_> = all.iter().map(|r| r["email"].clone()).collect();
+    assert_eq!(emails.len(), all.len(), "an address twice");
+}
