@@ -27,6 +27,7 @@ fn sim(faults: &str, seed: u64) -> Sim {
         rate_scale: 1.0,
         faults: faults.parse().expect("fault spec"),
         seed,
+        ..SimConfig::default()
     })
 }
 
