@@ -7,6 +7,7 @@ pub mod browser;
 pub mod components;
 pub mod console_module;
 pub mod entrance;
+pub mod inbox;
 pub mod job;
 pub mod members;
 pub mod page_origin;
@@ -41,7 +42,7 @@ pub fn base_path() -> String {
 }
 
 /// The console's pages (the routes of [`App`]); the entrance shows the connect forms at each.
-pub const PAGES: &[&str] = &["/", "/overview", "/invite", "/members"];
+pub const PAGES: &[&str] = &["/", "/overview", "/invite", "/members", "/requests"];
 
 /// The page's path under the base path (`/` at the start page).
 pub fn current_page() -> String {
@@ -76,6 +77,22 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
     provide_context(change_job);
     let members = members::Members::new();
     provide_context(members);
+    let requests = inbox::InboxStore::new();
+    provide_context(requests);
+    // The navigation's count of pending requests, and new ones in the tab's title.
+    provide_context(components::shell::RequestCount(Signal::derive(move || {
+        requests.with(|i| (i.len(), i.new_count()))
+    })));
+    Effect::new(move |_| {
+        let new = requests.with(|i| i.new_count());
+        if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+            d.set_title(&if new > 0 {
+                format!("({new} new) Slack Admin Console")
+            } else {
+                "Slack Admin Console".to_owned()
+            });
+        }
+    });
     match handover {
         Some(h) => {
             if let Err(e) = session.adopt(h) {
@@ -90,6 +107,7 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
         job.forget();
         change_job.forget();
         members.clear();
+        requests.clear();
     };
     view! {
         <Router base=base_path()>
@@ -100,6 +118,7 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
                     <Route path=path!("/overview") view=OverviewPage />
                     <Route path=path!("/invite") view=InvitePage />
                     <Route path=path!("/members") view=pages::members::MembersPage />
+                    <Route path=path!("/requests") view=pages::inbox::InboxPage />
                 </Routes>
             </Shell>
         </Router>

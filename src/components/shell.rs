@@ -7,6 +7,11 @@ use crate::{href, TAGLINE};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// Pending invite requests and how many of them are new, for the navigation (the console
+/// provides it; the entrance has no inbox).
+#[derive(Clone, Copy)]
+pub struct RequestCount(pub Signal<(usize, usize)>);
+
 fn skip_to_main(ev: leptos::ev::MouseEvent) {
     ev.prevent_default();
     let main = web_sys::window()
@@ -78,6 +83,23 @@ pub fn Shell(
                 <A href=href("/overview")>"Overview"</A>
                 <A href=href("/invite")>"Invite"</A>
                 <A href=href("/members")>"Members"</A>
+                {use_context::<RequestCount>().map(|RequestCount(count)| view! {
+                    <A href=href("/requests")>
+                        "Requests"
+                        {move || {
+                            let (pending, new) = count.get();
+                            let fresh = new > 0;
+                            (pending > 0).then(|| view! {
+                                <span class="nav-count" class:fresh=fresh>
+                                    {pending}
+                                    <span class="visually-hidden">
+                                        {if new > 0 { format!(" pending, {new} new") } else { " pending".to_owned() }}
+                                    </span>
+                                </span>
+                            })
+                        }}
+                    </A>
+                })}
             </nav>
         </Show>
         {move || {

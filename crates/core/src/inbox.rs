@@ -350,11 +350,13 @@ pub struct History {
     pub denied: Vec<(TeamId, DeniedRequest)>,
 }
 
-/// Members by address and domain, built once per list of members.
+/// Members by address and domain, and earlier decisions by address: built once per list of
+/// members and history, so that the context of 1,000 requests is 1,000 lookups.
 #[derive(Clone, Debug, Default)]
 pub struct Directory {
     by_email: HashMap<String, usize>,
     domains: HashMap<String, usize>,
+    earlier: HashMap<String, Vec<Earlier>>,
 }
 
 /// The domain of an address, lower-case ("" when it has none).
@@ -365,12 +367,32 @@ pub fn domain_of(email: &str) -> String {
         .unwrap_or_default()
 }
 
+fn address(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The pending requests by address.
+#[derive(Clone, Debug, Default)]
+pub struct PendingByEmail(HashMap<String, Vec<Key>>);
+
+impl PendingByEmail {
+    pub fn new(entries: &[Entry]) -> Self {
+        let mut map: HashMap<String, Vec<Key>> = HashMap::new();
+        for e in entries {
+            map.entry(address(&e.request.email))
+                .or_default()
+                .push(e.key.clone());
+        }
+        PendingByEmail(map)
+    }
+}
+
 impl Directory {
-    pub fn new(rows: &[Row]) -> Self {
+    pub fn new(rows: &[Row], history: &History) -> Self {
         let mut by_email = HashMap::with_capacity(rows.len());
         let mut domains: HashMap<String, usize> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
-            let email = r.email.trim().to_lowercase();
+            let email = address(&r.email);
             if email.is_empty() {
                 continue;
             }
@@ -380,18 +402,42 @@ impl Directory {
                 *domains.entry(domain).or_default() += 1;
             }
         }
-        Directory { by_email, domains }
+        let mut earlier: HashMap<String, Vec<Earlier>> = HashMap::new();
+        for (team, a) in &history.approved {
+            earlier
+                .entry(address(&a.invite_request.email))
+                .or_default()
+                .push(Earlier {
+                    team: team.clone(),
+                    verdict: Verdict::Approve,
+                    by: a.approved_by.actor_id.clone(),
+                    at: a.invite.as_ref().map(|i| i.date_created).filter(|&t| t > 0),
+                });
+        }
+        for (team, d) in &history.denied {
+            earlier
+                .entry(address(&d.invite_request.email))
+                .or_default()
+                .push(Earlier {
+                    team: team.clone(),
+                    verdict: Verdict::Deny,
+                    by: d.denied_by.actor_id.clone(),
+                    at: None,
+                });
+        }
+        for list in earlier.values_mut() {
+            list.sort_by_key(|e| std::cmp::Reverse(e.at));
+        }
+        Directory {
+            by_email,
+            domains,
+            earlier,
+        }
     }
 
     /// What is known about `entry`'s address.
-    pub fn context(
-        &self,
-        rows: &[Row],
-        entry: &Entry,
-        pending: &[Entry],
-        history: &History,
-    ) -> Context {
-        let email = entry.request.email.trim().to_lowercase();
+    pub fn context(&self, rows: &[Row], entry: &Entry, pending: &PendingByEmail) -> Context {
+        let email = address(&entry.request.email);
         let domain = domain_of(&email);
         let member = self
             .by_email
@@ -404,38 +450,19 @@ impl Directory {
                 workspaces: r.workspaces.clone(),
             });
         let also_requested = pending
-            .iter()
-            .filter(|e| e.key != entry.key && e.request.email.trim().to_lowercase() == email)
-            .map(|e| e.key.team.clone())
-            .collect();
-        let mut earlier: Vec<Earlier> = history
-            .approved
-            .iter()
-            .filter(|(_, a)| a.invite_request.email.trim().to_lowercase() == email)
-            .map(|(team, a)| Earlier {
-                team: team.clone(),
-                verdict: Verdict::Approve,
-                by: a.approved_by.actor_id.clone(),
-                at: a.invite.as_ref().map(|i| i.date_created).filter(|&t| t > 0),
+            .0
+            .get(&email)
+            .map(|keys| {
+                keys.iter()
+                    .filter(|k| **k != entry.key)
+                    .map(|k| k.team.clone())
+                    .collect()
             })
-            .chain(
-                history
-                    .denied
-                    .iter()
-                    .filter(|(_, d)| d.invite_request.email.trim().to_lowercase() == email)
-                    .map(|(team, d)| Earlier {
-                        team: team.clone(),
-                        verdict: Verdict::Deny,
-                        by: d.denied_by.actor_id.clone(),
-                        at: None,
-                    }),
-            )
-            .collect();
-        earlier.sort_by_key(|e| std::cmp::Reverse(e.at));
+            .unwrap_or_default();
         Context {
             member,
             also_requested,
-            earlier,
+            earlier: self.earlier.get(&email).cloned().unwrap_or_default(),
             domain_members: self.domains.get(&domain).copied().unwrap_or(0),
             domain,
         }
@@ -799,7 +826,6 @@ mod tests {
             member("W2", "bo@northwind.example", Status::Active, &[1]),
             member("W3", "cy@elsewhere.example", Status::Active, &[1]),
         ];
-        let dir = Directory::new(&rows);
         let mut inbox = Inbox::new();
         inbox.arrived(&team(1), request(1, "ana@northwind.example", 100));
         inbox.arrived(&team(2), request(2, "ANA@northwind.example", 90));
@@ -831,8 +857,10 @@ mod tests {
                 },
             )],
         };
+        let dir = Directory::new(&rows, &history);
+        let by_email = PendingByEmail::new(&pending);
         let ana = pending.iter().find(|e| e.key == key(1, 1)).unwrap();
-        let c = dir.context(&rows, ana, &pending, &history);
+        let c = dir.context(&rows, ana, &by_email);
         let m = c.member.unwrap();
         assert_eq!((m.id.as_str(), m.status), ("W1", Status::Deactivated));
         assert_eq!(m.workspaces, [team(1), team(2)]);
@@ -851,7 +879,7 @@ mod tests {
             ("northwind.example", 2)
         );
         let stranger = pending.iter().find(|e| e.key == key(1, 3)).unwrap();
-        let c = dir.context(&rows, stranger, &pending, &history);
+        let c = dir.context(&rows, stranger, &by_email);
         assert_eq!(c.member, None);
         assert!(c.also_requested.is_empty() && c.earlier.is_empty());
         assert_eq!(c.domain_members, 0);

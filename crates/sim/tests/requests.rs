@@ -438,9 +438,15 @@ fn with_arrivals_on_a_member_asks_for_an_invite_every_so_often() {
     assert!(new["email"].as_str().unwrap().contains('@'));
     assert_eq!(new["date_created"], (T0 / 1000 + 60) as i64);
     assert!(!new["requester_ids"].as_array().unwrap().is_empty());
-    assert_eq!(pending_everywhere(&mut s, T0 + 180_000).len(), first.len() + 3);
+    assert_eq!(
+        pending_everywhere(&mut s, T0 + 180_000).len(),
+        first.len() + 3
+    );
     // A tab asleep for a day wakes to three, not 1,440.
-    assert_eq!(pending_everywhere(&mut s, T0 + 86_400_000).len(), first.len() + 6);
+    assert_eq!(
+        pending_everywhere(&mut s, T0 + 86_400_000).len(),
+        first.len() + 6
+    );
     // Without arrivals, time alone files nothing.
     let mut quiet = sim();
     let n = pending_everywhere(&mut quiet, T0).len();
