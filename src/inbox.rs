@@ -7,13 +7,17 @@
 use crate::session::Session;
 use crate::transport::{Retry, Transport};
 use leptos::prelude::*;
+use slack_admin_core::catalogue::ALREADY_PROCESSED;
 use slack_admin_core::connection::Feature;
 use slack_admin_core::inbox::{self, Entry, History, Inbox, Key, Verdict};
-use slack_admin_core::invite::job::{read_answer, Job, Outcome, Pacing, RowState, Step};
+use slack_admin_core::invite::job::{
+    read_answer, Job, Outcome, Pacing, RowState, Step, HALTING_CODES,
+};
 use slack_admin_core::methods::admin_invite_requests::{
     AdminInviteRequestsApprovedList, AdminInviteRequestsDeniedList, AdminInviteRequestsList,
 };
 use slack_admin_core::{SlackError, TeamId};
+use std::collections::HashSet;
 
 /// Where the first full listing stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +25,8 @@ pub enum Load {
     Idle,
     Loading,
     Done,
+    /// No workspace could be listed (the reason is `poll_error`).
+    Failed,
 }
 
 /// The app-wide inbox (a `Copy` handle of signals).
@@ -40,11 +46,23 @@ pub struct InboxStore {
     history_loading: RwSignal<bool>,
     /// Counts history loads: only the latest one's answer is kept.
     history_generation: StoredValue<u64>,
-    /// The selection's decision, while and after it runs.
+    /// The selection's decision, while and after it runs; which one it is, and the rows
+    /// already applied to the list.
     job: RwSignal<Option<Job<inbox::Decision>>>,
+    job_generation: StoredValue<u64>,
+    settled: StoredValue<HashSet<usize>>,
     /// What the last decision did, for screen readers.
     said: RwSignal<String>,
     for_transport: StoredValue<Option<Transport>, LocalStorage>,
+    /// Single decisions waiting to be sent, in order, and whether they are being sent.
+    queue: StoredValue<std::collections::VecDeque<(inbox::Decided, Verdict)>>,
+    queued: RwSignal<usize>,
+    /// Why the queue stopped (a revoked token, say), until the next decision.
+    queue_halt: RwSignal<Option<SlackError>>,
+    sending: StoredValue<bool>,
+    /// Bumped by `clear`: a sender of an earlier connection stops.
+    sender_generation: StoredValue<u64>,
+    last_sent_ms: StoredValue<u64>,
     /// Set to poll now (Refresh, or the tab shown again).
     poll_now: StoredValue<bool>,
 }
@@ -62,8 +80,16 @@ impl InboxStore {
             history_loading: RwSignal::new(false),
             history_generation: StoredValue::new(0),
             job: RwSignal::new(None),
+            job_generation: StoredValue::new(0),
+            settled: StoredValue::new(HashSet::new()),
             said: RwSignal::new(String::new()),
             for_transport: StoredValue::new_local(None),
+            queue: StoredValue::new(Default::default()),
+            queued: RwSignal::new(0),
+            queue_halt: RwSignal::new(None),
+            sending: StoredValue::new(false),
+            sender_generation: StoredValue::new(0),
+            last_sent_ms: StoredValue::new(0),
             poll_now: StoredValue::new(false),
         }
     }
@@ -182,26 +208,35 @@ impl InboxStore {
                 if !current() {
                     return;
                 }
-                calls = store.round(&transport, &teams, &current).await.max(calls);
+                let (made, listed) = store.round(&transport, &teams, &current).await;
+                calls = made.max(calls);
                 if !current() {
                     return;
                 }
-                let _ = store.load.try_set(Load::Done);
+                if listed {
+                    let _ = store.load.try_set(Load::Done);
+                } else if store.load.get_untracked() != Load::Done {
+                    let _ = store.load.try_set(Load::Failed);
+                }
+                // A hidden tab checks four times less often: the count in its title still
+                // moves, at a quarter of the cost.
                 let interval = inbox::poll_interval_ms(calls, rate);
                 let _ = store.interval_ms.try_set(interval);
-                // Wait for the next round in short steps: a hidden tab does not poll, and one
-                // shown again after its round was due polls at once.
-                let due = crate::browser::now_ms() + interval;
+                // Wait for the next round in short steps, so that a tab shown again after
+                // its (visible) round was due polls at once.
+                let started = crate::browser::now_ms();
                 loop {
                     crate::browser::sleep(500).await;
                     if !current() {
                         return;
                     }
-                    if page_hidden() {
-                        continue;
-                    }
+                    let wait = if page_hidden() {
+                        interval * 4
+                    } else {
+                        interval
+                    };
                     let asked = store.poll_now.try_get_value().unwrap_or(false);
-                    if asked || crate::browser::now_ms() >= due {
+                    if asked || crate::browser::now_ms() >= started + wait {
                         let _ = store.poll_now.try_set_value(false);
                         break;
                     }
@@ -210,18 +245,20 @@ impl InboxStore {
         });
     }
 
-    /// Lists every workspace's pending requests once; returns how many calls it took.
+    /// Lists every workspace's pending requests once; returns how many calls it took and
+    /// whether any workspace was listed in full.
     async fn round(
         &self,
         transport: &Transport,
         teams: &[TeamId],
         current: &impl Fn() -> bool,
-    ) -> usize {
+    ) -> (usize, bool) {
         let mut calls = 0;
+        let mut listed = false;
         let mut failed = None;
         for team in teams {
             if !current() {
-                return calls;
+                return (calls, listed);
             }
             self.inbox.update_value(|i| i.begin(team));
             let request = AdminInviteRequestsList {
@@ -243,7 +280,7 @@ impl InboxStore {
                             break;
                         }
                         if !current() {
-                            return calls;
+                            return (calls, listed);
                         }
                         self.inbox
                             .update_value(|i| i.page(team, answer.invite_requests));
@@ -257,34 +294,42 @@ impl InboxStore {
                 }
             }
             if !current() {
-                return calls;
+                return (calls, listed);
             }
+            listed |= ok;
             self.inbox
                 .update_value(|i| if ok { i.end(team) } else { i.abandon(team) });
             self.bump();
         }
         let _ = self.poll_error.try_set(failed);
-        let _ = self.checked_at.try_set(Some(crate::browser::now_ms()));
-        calls
+        if listed {
+            let _ = self.checked_at.try_set(Some(crate::browser::now_ms()));
+        }
+        (calls, listed)
     }
 
-    /// Lists again now (the Refresh button).
+    /// Lists again now (the Check now button), unless it just did (at most every 5 s).
     pub fn refresh(&self) {
-        self.poll_now.set_value(true);
+        let recent = self
+            .checked_at
+            .get_untracked()
+            .is_some_and(|at| crate::browser::now_ms().saturating_sub(at) < 5_000);
+        if !recent {
+            self.poll_now.set_value(true);
+        }
     }
 
     /// Decides one request: it leaves the list now, and comes back with Slack's reason if
-    /// Slack refuses.
+    /// Slack refuses. Decisions made faster than Slack allows (Tier 2: 20 a minute) wait their
+    /// turn in order; the page says how many are waiting.
     pub fn decide(&self, session: Session, key: Key, verdict: Verdict) {
         let Some(connection) = session.connection() else {
             return;
         };
-        let email = self.inbox.with_value(|i| {
-            i.entries()
-                .into_iter()
-                .find(|e| e.key == key)
-                .map(|e| e.request.email)
-        });
+        let email = self
+            .inbox
+            .with_value(|i| i.get(&key).map(|r| r.email.clone()))
+            .unwrap_or_default();
         if !self
             .inbox
             .try_update_value(|i| i.decide(&key, verdict))
@@ -293,63 +338,162 @@ impl InboxStore {
             return;
         }
         self.bump();
+        self.queue_halt.set(None);
+        self.queue
+            .update_value(|q| q.push_back((inbox::Decided { key, email }, verdict)));
+        let _ = self.queued.try_update(|n| *n += 1);
+        if self.sending.get_value() {
+            return;
+        }
+        self.sending.set_value(true);
+        let generation = self.sender_generation.get_value();
         let store = *self;
         let transport = connection.transport.clone();
+        let interval_ms = (60_000.0
+            / (f64::from(slack_admin_core::Tier::Two.per_minute())
+                * connection.rate_scale.max(1.0))) as u64;
         leptos::task::spawn_local(async move {
-            let item = inbox::Decided {
-                key: key.clone(),
-                email: email.unwrap_or_default(),
-            };
-            let form =
-                slack_admin_core::invite::job::Work::form(&inbox::Decision { verdict }, &item);
-            let result = transport
-                .send(verdict.method(), &form, Retry::RateLimits)
-                .await
-                .and_then(|answer| read_answer(&answer));
-            if !session.is_current(&transport) {
-                return;
-            }
-            match result {
-                Ok(()) => {
-                    store.inbox.update_value(|i| i.confirmed(&key));
-                    let _ = store.said.try_set(format!(
-                        "{} {}.",
-                        capitalized(verdict.past()),
-                        item.email
-                    ));
+            while let Some((item, verdict)) =
+                store.queue.try_update_value(|q| q.pop_front()).flatten()
+            {
+                let form =
+                    slack_admin_core::invite::job::Work::form(&inbox::Decision { verdict }, &item);
+                // A failure on the way (a dropped answer, a 5xx) is tried again, up to three
+                // times, knowing that the earlier call may have reached Slack.
+                let mut possibly_delivered = false;
+                let mut tries = 0;
+                let result = loop {
+                    let wait = store
+                        .last_sent_ms
+                        .get_value()
+                        .saturating_add(interval_ms)
+                        .saturating_sub(crate::browser::now_ms());
+                    if wait > 0 {
+                        crate::browser::sleep(wait).await;
+                    }
+                    if store.sender_generation.try_get_value() != Some(generation)
+                        || !session.is_current(&transport)
+                    {
+                        return;
+                    }
+                    store.last_sent_ms.set_value(crate::browser::now_ms());
+                    let result = transport
+                        .send(verdict.method(), &form, Retry::RateLimits)
+                        .await
+                        .and_then(|answer| read_answer(&answer));
+                    if store.sender_generation.try_get_value() != Some(generation)
+                        || !session.is_current(&transport)
+                    {
+                        return;
+                    }
+                    tries += 1;
+                    match &result {
+                        Err(e) if e.is_transient() && tries < 3 => {
+                            possibly_delivered = true;
+                            crate::browser::sleep(1_000 << tries).await;
+                        }
+                        _ => break result,
+                    }
+                };
+                let _ = store.queued.try_update(|n| *n = n.saturating_sub(1));
+                let key = &item.key;
+                let code = result.as_ref().err().map(|e| e.code().to_owned());
+                match (result, code.as_deref()) {
+                    (Ok(()), _) => {
+                        store.inbox.update_value(|i| i.confirmed(key));
+                        let _ = store.said.try_set(format!(
+                            "{} {}.",
+                            capitalized(verdict.past()),
+                            item.email
+                        ));
+                    }
+                    (Err(_), Some(ALREADY_PROCESSED)) => {
+                        store
+                            .inbox
+                            .update_value(|i| i.decided_elsewhere(key, verdict));
+                        let _ = store.said.try_set(if possibly_delivered {
+                            format!("{} {}.", capitalized(verdict.past()), item.email)
+                        } else {
+                            format!(
+                                "{} was already decided, by another admin or in another tab.",
+                                item.email
+                            )
+                        });
+                    }
+                    (Err(e), Some(c)) if HALTING_CODES.contains(&c) => {
+                        // Nothing queued can get past this: put it all back, say it once.
+                        let rest = store
+                            .queue
+                            .try_update_value(std::mem::take)
+                            .unwrap_or_default();
+                        store.inbox.update_value(|i| {
+                            i.undecided(key);
+                            for (queued, _) in &rest {
+                                i.undecided(&queued.key);
+                            }
+                        });
+                        let _ = store.queued.try_set(0);
+                        let _ = store.said.try_set(format!(
+                            "Slack refused the decisions ({c}); {} back in the list.",
+                            match rest.len() + 1 {
+                                1 => "the request is".to_owned(),
+                                n => format!("{n} requests are"),
+                            }
+                        ));
+                        let _ = store.queue_halt.try_set(Some(e));
+                    }
+                    (Err(e), _) => {
+                        let c = e.code().to_owned();
+                        store.inbox.update_value(|i| i.refused(key, &e));
+                        let _ = store.said.try_set(format!(
+                            "Slack refused to {} {} ({c}); it is back in the list.",
+                            verdict.label().to_lowercase(),
+                            item.email
+                        ));
+                    }
                 }
-                Err(e) => {
-                    let code = e.code().to_owned();
-                    store.inbox.update_value(|i| i.refused(&key, &e));
-                    let _ = store.said.try_set(format!(
-                        "Slack refused to {} {} ({code}); it is back in the list.",
-                        verdict.label().to_lowercase(),
-                        item.email
-                    ));
-                }
+                store.bump();
             }
-            store.bump();
+            store.sending.set_value(false);
         });
     }
 
+    /// Why the single decisions stopped, if they did.
+    pub fn queue_halt(&self) -> ReadSignal<Option<SlackError>> {
+        self.queue_halt.read_only()
+    }
+
+    /// Whether anything decided here has not reached Slack yet (leaving would lose it).
+    pub fn unsent(&self) -> bool {
+        self.queued.get_untracked() > 0
+            || self
+                .job
+                .with_untracked(|j| j.as_ref().is_some_and(|j| !j.is_finished()))
+    }
+
+    /// How many single decisions wait to be sent.
+    pub fn queued(&self) -> ReadSignal<usize> {
+        self.queued.read_only()
+    }
+
     /// Decides `entries` as one paced job; each leaves the list now and comes back if Slack
-    /// refuses it.
-    pub fn decide_all(&self, session: Session, entries: Vec<Entry>, verdict: Verdict) {
+    /// refuses it. False (and nothing done) while another selection's decision is unfinished.
+    pub fn decide_all(&self, session: Session, entries: Vec<Entry>, verdict: Verdict) -> bool {
         let Some(connection) = session.connection() else {
-            return;
+            return false;
         };
         if self
             .job
             .with_untracked(|j| j.as_ref().is_some_and(|j| !j.is_finished()))
         {
-            return;
+            return false;
         }
         let entries: Vec<Entry> = entries
             .into_iter()
             .filter(|e| self.inbox.with_value(|i| i.shows(&e.key)))
             .collect();
         if entries.is_empty() {
-            return;
+            return false;
         }
         self.inbox.update_value(|i| {
             for e in &entries {
@@ -358,12 +502,22 @@ impl InboxStore {
         });
         self.bump();
         let pacing = Pacing::scaled(&inbox::Decision { verdict }, connection.rate_scale);
+        self.job_generation.update_value(|g| *g += 1);
+        let generation = self.job_generation.get_value();
+        self.settled.set_value(HashSet::new());
         self.job.set(Some(inbox::job(&entries, verdict, pacing)));
         let store = *self;
         let transport = connection.transport.clone();
+        // This job's, on this connection: an answer that arrives after a disconnect, or after
+        // another job replaced this one, is dropped.
+        let ours = move || {
+            store.job_generation.try_get_value() == Some(generation)
+                && session.is_current(&transport)
+        };
+        let transport = connection.transport.clone();
         leptos::task::spawn_local(async move {
             loop {
-                if !session.is_current(&transport) {
+                if !ours() {
                     return;
                 }
                 let now = crate::browser::now_ms();
@@ -378,6 +532,9 @@ impl InboxStore {
                             .send(method, &form, Retry::Never)
                             .await
                             .and_then(|answer| read_answer(&answer));
+                        if !ours() {
+                            return;
+                        }
                         let error = result.as_ref().err().cloned();
                         let _ = store.job.try_update(|j| {
                             if let Some(j) = j {
@@ -399,12 +556,12 @@ impl InboxStore {
             let summary = store.job.with_untracked(|j| {
                 j.as_ref().map(|j| {
                     let p = j.progress(crate::browser::now_ms());
-                    let done = p.counts.changed;
-                    let refused = p.counts.refused;
                     format!(
-                        "{} {done} of {}; {refused} refused.",
+                        "{} {} of {}; {} refused.",
                         capitalized(verdict.past()),
-                        j.rows().len()
+                        p.counts.changed + p.counts.unchanged,
+                        j.rows().len(),
+                        p.counts.refused
                     )
                 })
             });
@@ -412,9 +569,10 @@ impl InboxStore {
                 let _ = store.said.try_set(s);
             }
         });
+        true
     }
 
-    /// Applies row `row`'s final state to the inbox.
+    /// Applies row `row`'s final state to the inbox, once.
     fn settle(&self, row: usize, error: Option<SlackError>) {
         let Some((key, state)) = self.job.with_untracked(|j| {
             j.as_ref()
@@ -423,22 +581,28 @@ impl InboxStore {
         }) else {
             return;
         };
-        self.inbox.update_value(|i| match &state {
-            RowState::Done {
-                outcome: Outcome::Changed,
-                ..
-            } => i.confirmed(&key),
-            RowState::Done {
-                outcome: Outcome::Refused { .. },
-                ..
-            } => i.refused(
+        let RowState::Done { outcome } = &state else {
+            return;
+        };
+        if !self
+            .settled
+            .try_update_value(|s| s.insert(row))
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let verdict = self
+            .job
+            .with_untracked(|j| j.as_ref().map(|j| j.work().verdict))
+            .unwrap_or(Verdict::Approve);
+        self.inbox.update_value(|i| match outcome {
+            Outcome::Changed => i.confirmed(&key),
+            Outcome::Unchanged => i.decided_elsewhere(&key, verdict),
+            Outcome::Refused { .. } => i.refused(
                 &key,
                 &error.unwrap_or_else(|| SlackError::api("fatal_error")),
             ),
-            RowState::Done {
-                outcome: Outcome::NotSent { .. },
-                ..
-            } => i.undecided(&key),
+            Outcome::NotSent { .. } => i.undecided(&key),
             _ => {}
         });
         self.bump();
@@ -449,20 +613,7 @@ impl InboxStore {
             .job
             .with_untracked(|j| j.as_ref().map_or(0, |j| j.rows().len()));
         for row in 0..n {
-            let not_sent = self.job.with_untracked(|j| {
-                j.as_ref().and_then(|j| j.rows().get(row)).is_some_and(|r| {
-                    matches!(
-                        r.state,
-                        RowState::Done {
-                            outcome: Outcome::NotSent { .. },
-                            ..
-                        }
-                    )
-                })
-            });
-            if not_sent {
-                self.settle(row, None);
-            }
+            self.settle(row, None);
         }
     }
 
@@ -569,6 +720,11 @@ impl InboxStore {
     /// Forgets everything (disconnect).
     pub fn clear(&self) {
         self.for_transport.set_value(None);
+        self.queue.set_value(Default::default());
+        self.queued.set(0);
+        self.sender_generation.update_value(|g| *g += 1);
+        self.sending.set_value(false);
+        self.job_generation.update_value(|g| *g += 1);
         self.inbox.set_value(Inbox::new());
         self.history.set(None);
         self.job.set(None);
@@ -586,7 +742,7 @@ impl Default for InboxStore {
 }
 
 /// Whether the tab is hidden (another tab in front, the window minimised).
-fn page_hidden() -> bool {
+pub fn page_hidden() -> bool {
     web_sys::window()
         .and_then(|w| w.document())
         .is_some_and(|d| d.hidden())

@@ -83,6 +83,21 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
     provide_context(components::shell::RequestCount(Signal::derive(move || {
         requests.with(|i| (i.len(), i.new_count()))
     })));
+    // The inbox listens from the moment a Grid admin connects, not from the first visit to
+    // its page: the navigation's count is the admin's alert.
+    Effect::new(move |_| {
+        if matches!(session.status().get(), session::Status::Connected(_)) {
+            requests.ensure(session);
+        }
+    });
+    // Leaving the page would lose decisions not sent yet: the browser asks first.
+    let leaving = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if requests.unsent() {
+            ev.prevent_default();
+            ev.set_return_value("Some decisions on invite requests are not sent yet.");
+        }
+    });
+    on_cleanup(move || leaving.remove());
     Effect::new(move |_| {
         let new = requests.with(|i| i.new_count());
         if let Some(d) = web_sys::window().and_then(|w| w.document()) {

@@ -23,11 +23,10 @@
 // A DOM change that lands after the measured frame would make the figures too good: the
 // script counts them and prints the count.
 import { chromium } from "@playwright/test";
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromiumArgs, chromiumPath, fail, percentile, report, serveApp } from "./common.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(process.env.DIST || join(here, "../../target/bench-dist"));
@@ -44,52 +43,6 @@ const KEYS = [
   ..."w0a1c", "Backspace", "Backspace", "Backspace", "Backspace", "Backspace",
   ..."zhang", "Backspace", "Backspace", "Backspace",
 ];
-const args = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-class Failure extends Error {}
-const fail = (message) => {
-  throw new Failure(message);
-};
-
-function freePort() {
-  return new Promise((ok, no) => {
-    const s = createServer();
-    s.once("error", no);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function serve(port) {
-  const server = spawn(process.execPath, [join(here, "../serve.mjs")], {
-    env: { ...process.env, DIST: dist, BASE_PATH: "/", APP_PORT: String(port) },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; i++) {
-    if (server.exitCode !== null) fail(`serve.mjs ended (${server.exitCode}) before serving ${dist}`);
-    try {
-      if ((await fetch(url)).ok) return { server, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  server.kill();
-  fail(`serve.mjs did not answer at ${url} within 5 s`);
-}
-
 // In the page: types `keys` into the search one at a time and times each to its painted frame.
 async function typeAndTime(keys) {
   const input = document.querySelector("#members-search");
@@ -106,6 +59,8 @@ async function typeAndTime(keys) {
   const afterPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0)));
   const times = [];
   const work = [];
+  const searches = [];
+  const handlers = [];
   let late = 0;
   for (const key of keys) {
     await frame();
@@ -127,27 +82,22 @@ async function typeAndTime(keys) {
     if (painted === undefined) return { error: `the table never showed the search "${value}"` };
     times.push(painted - t0);
     work.push(Math.max(handled, lastChange) - t0);
+    searches.push(value);
+    handlers.push(handled - t0);
     // Anything drawn after the measured frame means the figure was too good.
     await frame();
     await frame();
     if (lastChange > painted) late += 1;
   }
   observer.disconnect();
-  return { times, work, late };
+  return { times, work, late, searches, handlers };
 }
 
-function percentile(values, p) {
-  const v = [...values].sort((a, b) => a - b);
-  return v[Math.min(v.length - 1, Math.ceil((p / 100) * v.length) - 1)];
-}
 
 async function run() {
   if (!existsSync(join(dist, "index.html"))) fail(`no build at ${dist} (set DIST)`);
-  const { server, url } = await serve(await freePort());
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args,
-  });
+  const { server, url } = await serveApp(dist);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = [];
@@ -205,13 +155,7 @@ async function run() {
   }
 }
 
-let r;
-try {
-  r = await run();
-} catch (e) {
-  console.error(`members: ${e instanceof Failure ? e.message : e.stack}`);
-  process.exit(1);
-}
+const r = await report("members", run);
 const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 const p50 = percentile(r.times, 50);
 const p95 = percentile(r.times, 95);
@@ -229,6 +173,12 @@ console.log(
     ` (handler, filter, DOM, style and layout; it fits the frame when under ${AIM_KEYSTROKE_P95_MS} ms: ${w95 <= AIM_KEYSTROKE_P95_MS ? "met" : "NOT met"})`,
 );
 console.log(`  changes drawn after the measured frame: ${r.late} of ${r.times.length}`);
+const slowest = r.work
+  .map((w, i) => ({ w, i }))
+  .sort((a, b) => b.w - a.w)
+  .slice(0, 5)
+  .map(({ w, i }) => `"${r.searches[i]}" ${w.toFixed(1)} ms (handler ${r.handlers[i].toFixed(1)})`);
+console.log(`  slowest keystrokes' work:  ${slowest.join(", ")}`);
 console.log(
   `  JS heap after the load:   ${mb(r.heap.usedSize)} used (aim <= ${AIM_HEAP_MB} MB: ${r.heap.usedSize <= AIM_HEAP_MB * 1e6 ? "met" : "NOT met"}); ` +
     `the page's wasm memory ${mb(r.wasmBytes)}`,

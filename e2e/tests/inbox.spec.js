@@ -87,8 +87,14 @@ test("keyboard only (token mode): j moves, a approves, d denies after a confirma
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(second);
   await screenshot(page, "inbox-deny-confirm");
-  await expect(dialog.getByRole("button", { name: "Deny" })).toBeFocused();
-  await page.keyboard.press("Enter");
+  // The safe choice has the focus; Esc keeps the request, d again denies it.
+  await expect(dialog.getByRole("button", { name: "Keep it" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(inbox.items.first()).toBeFocused();
+  await page.keyboard.press("d");
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press("d");
   await expect(dialog).toHaveCount(0);
   await expect(inbox.item(second)).toHaveCount(0);
   await expect(page.getByRole("status").filter({ hasText: `Denied ${second}.` })).toHaveCount(1);
@@ -115,7 +121,7 @@ test("keyboard only (sandbox): approve and deny, and the history says who decide
   await expect(inbox.item(first)).toHaveCount(0);
   await expect(inbox.item(second).first()).toBeFocused();
   await page.keyboard.press("d");
-  await page.keyboard.press("Enter");
+  await page.keyboard.press("d");
   await expect(inbox.item(second)).toHaveCount(0);
   await page.getByRole("tab", { name: "Approved" }).click();
   const approvedRow = page.locator(".history-table tbody tr").filter({ hasText: first });
@@ -200,6 +206,32 @@ test("a bulk approval of 10 with one refused, paced as a job, with per-row resul
   const approved = await simList("admin.inviteRequests.approved.list", "approved_requests", LABS);
   expect(emails.filter((e) => approved.some((a) => a.invite_request.email === e))).toHaveLength(9);
   await expectAccessible(page);
+  expect(real(errors)).toEqual([]);
+});
+
+test("select all in a workspace and approve: every one decided, focus kept in the list", async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = watchErrors(page);
+  const inbox = new InboxPage(page);
+  await inbox.openSandbox();
+  await expect(page.getByText(/^Checked (just now|.* ago);/)).toBeVisible();
+  const all = await inbox.items.count();
+  await page.getByLabel("Workspace").selectOption({ label: "Northwind HQ" });
+  const ops = await inbox.items.count();
+  expect(ops).toBeGreaterThanOrEqual(3);
+  expect(ops).toBeLessThan(all);
+  await page.getByLabel(/^Select all \d+ shown$/).check();
+  await page.getByRole("button", { name: `Approve selected (${ops})` }).click();
+  const panel = page.getByRole("region", { name: "Decision on the selection" });
+  await expect(panel).toContainText(`of ${ops} requests.`, { timeout: 60_000 });
+  const approved = Number((await panel.textContent()).match(/Approved (\d+) of/)[1]);
+  // What Slack refused is back, with its reason; nothing else is left in the workspace.
+  const refused = await inbox.items.count();
+  expect(approved + refused).toBe(ops);
+  await expect(inbox.items.filter({ has: page.locator(".error-panel") })).toHaveCount(refused);
+  if (refused === 0) await expect(page.getByText("No pending requests.")).toBeVisible();
+  await page.getByLabel("Workspace").selectOption({ label: "All workspaces" });
+  await expect(inbox.items).toHaveCount(all - approved);
   expect(real(errors)).toEqual([]);
 });
 

@@ -45,6 +45,14 @@ impl<T> std::ops::Deref for Shared<T> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ListState {
+    Loading,
+    Failed,
+    Empty,
+    Some,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
     Pending,
     Approved,
@@ -89,8 +97,22 @@ fn InboxView() -> impl IntoView {
     }
     store.ensure(session);
     members.ensure(session);
-    store.seen();
-    on_cleanup(move || store.seen());
+    // What arrives while the admin looks at the list is seen (it keeps its New mark); in a
+    // hidden tab it counts in the title until the tab is shown.
+    Effect::new(move |_| {
+        if store.with(|i| i.new_count()) > 0 && !crate::inbox::page_hidden() {
+            store.seen();
+        }
+    });
+    let shown = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if !crate::inbox::page_hidden() {
+            store.seen();
+        }
+    });
+    on_cleanup(move || {
+        shown.remove();
+        store.seen();
+    });
     if store.history().get_untracked().is_none() {
         store.load_history(session);
     }
@@ -156,15 +178,6 @@ fn InboxView() -> impl IntoView {
         });
     }
 
-    // The request after `key` in the list (or before it, at the end): where focus goes next.
-    let next_after = move |key: &Key| -> Option<Key> {
-        entries.with_untracked(|list| {
-            let at = list.iter().position(|e| &e.key == key)?;
-            list.get(at + 1)
-                .or_else(|| at.checked_sub(1).and_then(|b| list.get(b)))
-                .map(|e| e.key.clone())
-        })
-    };
     let move_to = move |key: Option<Key>| {
         cursor.set(key.clone());
         if let Some(k) = key {
@@ -172,33 +185,39 @@ fn InboxView() -> impl IntoView {
             request_animation_frame(move || focus_key(&k));
         }
     };
+    // A selection's decision refused because another one is still running.
+    let busy = RwSignal::new(false);
     let decide = move |keys: Vec<Key>, verdict: Verdict| {
-        let Some(first) = keys.first().cloned() else {
+        if keys.is_empty() {
             return;
-        };
-        // Focus goes to the first request after those decided.
-        let next = {
-            let mut k = next_after(&first);
-            while let Some(n) = k.clone().filter(|n| keys.contains(n)) {
-                k = next_after(&n).filter(|m| m != &n);
-                if k.as_ref() == Some(&first) {
-                    k = None;
-                }
-            }
-            k
-        };
+        }
+        let chosen: HashSet<Key> = keys.iter().cloned().collect();
+        // Focus goes to the first request after the first one decided that is not decided
+        // too, or else the nearest one before it.
+        let next = entries.with_untracked(|list| {
+            let at = list.iter().position(|e| chosen.contains(&e.key))?;
+            list[at..]
+                .iter()
+                .chain(list[..at].iter().rev())
+                .find(|e| !chosen.contains(&e.key))
+                .map(|e| e.key.clone())
+        });
         if keys.len() == 1 {
-            store.decide(session, first, verdict);
+            store.decide(session, keys[0].clone(), verdict);
         } else {
-            let chosen: Vec<Entry> = entries.with_untracked(|list| {
+            let picked: Vec<Entry> = entries.with_untracked(|list| {
                 list.iter()
-                    .filter(|e| keys.contains(&e.key))
+                    .filter(|e| chosen.contains(&e.key))
                     .cloned()
                     .collect()
             });
-            store.decide_all(session, chosen, verdict);
+            if !store.decide_all(session, picked, verdict) {
+                busy.set(true);
+                return;
+            }
         }
-        selected.update(|s| s.retain(|k| !keys.contains(k)));
+        busy.set(false);
+        selected.update(|s| s.retain(|k| !chosen.contains(k)));
         move_to(next);
     };
     let ask_or_decide = move |keys: Vec<Key>, verdict: Verdict| {
@@ -239,12 +258,36 @@ fn InboxView() -> impl IntoView {
                 let checkbox = el.get_attribute("type").as_deref() == Some("checkbox");
                 matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") && !checkbox
             });
-        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        // A held key repeats: one decision per press, not thirty a second.
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.repeat() {
             return;
         }
-        if confirming.with_untracked(Option::is_some) {
-            if ev.key() == "Escape" {
-                confirming.set(None);
+        let back_to_list = move || {
+            if let Some(k) = cursor.get_untracked() {
+                request_animation_frame(move || focus_key(&k));
+            }
+        };
+        // A dialog open: only its own keys.
+        if let Some(keys) = confirming.get_untracked() {
+            match ev.key().as_str() {
+                "Escape" => {
+                    confirming.set(None);
+                    back_to_list();
+                }
+                // d again denies (d, d); the dialog's focus is on "Keep it".
+                "d" => {
+                    ev.prevent_default();
+                    confirming.set(None);
+                    decide(keys, Verdict::Deny);
+                }
+                _ => {}
+            }
+            return;
+        }
+        if show_keys.get_untracked() {
+            if matches!(ev.key().as_str(), "Escape" | "?") {
+                show_keys.set(false);
+                back_to_list();
             }
             return;
         }
@@ -280,16 +323,16 @@ fn InboxView() -> impl IntoView {
                     ask_or_decide(vec![k], Verdict::Deny);
                 }
             }
-            "A" => ask_or_decide(selection(), Verdict::Approve),
-            "D" => ask_or_decide(selection(), Verdict::Deny),
+            // Shift held, not Caps Lock: a whole selection is not decided by accident.
+            "A" if ev.shift_key() => ask_or_decide(selection(), Verdict::Approve),
+            "D" if ev.shift_key() => ask_or_decide(selection(), Verdict::Deny),
             "x" => {
                 if let Some(k) = current {
                     ev.prevent_default();
                     toggle(k);
                 }
             }
-            "?" => show_keys.update(|s| *s = !*s),
-            "Escape" => show_keys.set(false),
+            "?" => show_keys.set(true),
             _ => {}
         }
     });
@@ -383,6 +426,15 @@ fn InboxView() -> impl IntoView {
         }
     };
 
+    let list_state =
+        Memo::new(
+            move |_| match (store.load_state().get(), entries.with(Vec::is_empty)) {
+                (_, false) => ListState::Some,
+                (Load::Loading | Load::Idle, true) => ListState::Loading,
+                (Load::Failed, true) => ListState::Failed,
+                (Load::Done, true) => ListState::Empty,
+            },
+        );
     let pending_panel = move || {
         let list = list.clone();
         view! {
@@ -437,26 +489,43 @@ fn InboxView() -> impl IntoView {
                     "Keys (?)"
                 </button>
             </div>
+            {move || busy.get().then(|| view! {
+                <p class="notice" role="status">
+                    "A decision on a selection is still running: wait for it to finish, or cancel the rest, then decide the new selection."
+                </p>
+            })}
+            {move || store.queue_halt().get().map(|e| view! {
+                <div class="queue-halt">
+                    <p class="lead">"The decisions stopped: Slack refused them all."</p>
+                    <ErrorPanel error=e />
+                </div>
+            })}
             <DecisionPanel />
-            {move || {
-                let n = entries.with(Vec::len);
-                match (store.load_state().get(), n) {
-                    (Load::Loading, 0) => view! {
-                        <p class="muted inbox-empty">"Listing the pending requests of every workspace…"</p>
-                    }
-                    .into_any(),
-                    (_, 0) => view! {
-                        <div class="inbox-empty">
-                            <p class="lead">"No pending requests."</p>
-                            <p class="muted">
-                                "New requests appear here as members make them; the console checks every workspace on its own."
-                            </p>
-                        </div>
-                    }
-                    .into_any(),
-                    _ => list().into_any(),
+            // The state decides the sentence; the list itself is built once and follows the
+            // entries (a decision removes one element, it does not rebuild the list).
+            {move || match list_state.get() {
+                ListState::Loading => view! {
+                    <p class="muted inbox-empty">"Listing the pending requests of every workspace…"</p>
                 }
+                .into_any(),
+                ListState::Empty => view! {
+                    <div class="inbox-empty">
+                        <p class="lead">"No pending requests."</p>
+                        <p class="muted">
+                            "New requests appear here as members make them; the console checks every workspace on its own."
+                        </p>
+                    </div>
+                }
+                .into_any(),
+                ListState::Failed => view! {
+                    <p class="muted inbox-empty">
+                        "No workspace's requests could be listed (the reason is above). The console tries again on its own."
+                    </p>
+                }
+                .into_any(),
+                ListState::Some => ().into_any(),
             }}
+            {list()}
         }
     };
 
@@ -505,7 +574,12 @@ fn InboxView() -> impl IntoView {
                 request_animation_frame(move || focus_key(&k));
             }
         }) /> })}
-        {move || show_keys.get().then(|| view! { <KeysHelp on_close=Callback::new(move |()| show_keys.set(false)) /> })}
+        {move || show_keys.get().then(|| view! { <KeysHelp on_close=Callback::new(move |()| {
+            show_keys.set(false);
+            if let Some(k) = cursor.get_untracked() {
+                request_animation_frame(move || focus_key(&k));
+            }
+        }) /> })}
     }
     .into_any()
 }
@@ -539,6 +613,15 @@ fn CheckedLine() -> impl IntoView {
                 }
             }}
         </p>
+        {move || {
+            let n = store.queued().get();
+            (n > 0).then(|| view! {
+                <p class="notice queued-note" role="status">
+                    {if n == 1 { "1 decision is waiting to be sent".to_owned() } else { format!("{n} decisions are waiting to be sent") }}
+                    ": Slack takes about 20 a minute, so they go in order. They are already out of the list."
+                </p>
+            })
+        }}
         {move || store.poll_error().get().map(|e| view! { <ErrorPanel error=e method=AdminInviteRequestsList::NAME /> })}
     }
 }
@@ -614,23 +697,31 @@ fn RequestItem(
     } else {
         format!("expires in {}", span_text(r.date_expire - now))
     };
+    // Recomputed when members, history or the pending list change, redrawn only when this
+    // request's context itself changed (not at every decision on another request).
     let context = {
         let entry = entry.clone();
+        Memo::new(move |_| {
+            members.with(|rows: &[Row]| {
+                directory.with(|d| pending.with(|p| d.context(rows, &entry, p)))
+            })
+        })
+    };
+    let context_view = {
         let team_names = team_names.clone();
         move || {
-            let c = members.with(|rows: &[Row]| {
-                directory.with(|d| pending.with(|p| d.context(rows, &entry, p)))
-            });
-            context_lines(
-                &c,
-                &|t| {
-                    team_names
-                        .get(t)
-                        .cloned()
-                        .unwrap_or_else(|| t.as_str().to_owned())
-                },
-                &names.get(),
-            )
+            context.with(|c| {
+                context_lines(
+                    c,
+                    &|t| {
+                        team_names
+                            .get(t)
+                            .cloned()
+                            .unwrap_or_else(|| t.as_str().to_owned())
+                    },
+                    &names.get(),
+                )
+            })
         }
     };
     let (key_a, key_d, key_t, key_c) = (key.clone(), key.clone(), key.clone(), key.clone());
@@ -669,7 +760,7 @@ fn RequestItem(
                 } else {
                     view! { <blockquote class="request-reason">{r.request_reason.clone()}</blockquote> }.into_any()
                 }}
-                <ul class="request-context">{context}</ul>
+                <ul class="request-context">{context_view}</ul>
                 {entry.refused.clone().map(|f| view! {
                     <div class="error-panel" role="alert">
                         <p class="error-summary">
@@ -786,7 +877,7 @@ fn DecisionPanel() -> impl IntoView {
                             Verdict::Approve => "Approved",
                             Verdict::Deny => "Denied",
                         },
-                        p.counts.changed,
+                        p.counts.changed + p.counts.unchanged,
                         p.total
                     )
                 } else {
@@ -827,9 +918,18 @@ fn DecisionPanel() -> impl IntoView {
                         <progress max="100" value=percent.to_string() aria-label="Progress"></progress>
                         <p class="muted">
                             {format!("{} done, {} refused", p.counts.changed, p.counts.refused)}
+                            {(p.counts.unchanged > 0).then(|| format!(", {} decided already by someone else", p.counts.unchanged))}
                             {(p.counts.not_sent > 0).then(|| format!(", {} not sent", p.counts.not_sent))}
                             " · paced at Slack's Tier 2 (20 a minute, or the sandbox's pace)"
                         </p>
+                        {(paused && !finished).then(|| view! {
+                            <p>
+                                {format!(
+                                    "{} of the selected requests wait in this decision, out of the list, until it is resumed or the rest is cancelled.",
+                                    p.remaining
+                                )}
+                            </p>
+                        })}
                         {halt.map(|h| view! {
                             <div class="error-panel" role="alert">
                                 <p class="error-summary">{format!("Stopped: {}", h.summary)}</p>
@@ -1041,21 +1141,42 @@ fn ConfirmDeny(keys: Vec<Key>, on_done: Callback<bool>) -> impl IntoView {
         format!("Deny {n} requests? None of these people is invited.")
     };
     let confirm = NodeRef::<leptos::html::Button>::new();
+    let keep = NodeRef::<leptos::html::Button>::new();
+    // The safe choice has the focus; Tab stays between the two buttons.
     Effect::new(move |_| {
-        if let Some(b) = confirm.get() {
+        if let Some(b) = keep.get() {
             let _ = b.focus();
         }
     });
+    let trap = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Tab" {
+            ev.prevent_default();
+            let on_keep = keep.get_untracked().is_some_and(|k| {
+                web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.active_element())
+                    .is_some_and(|a| a == **k)
+            });
+            let target = if on_keep {
+                confirm.get_untracked()
+            } else {
+                keep.get_untracked()
+            };
+            if let Some(b) = target {
+                let _ = b.focus();
+            }
+        }
+    };
     view! {
         <div class="dialog-backdrop">
-            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="deny-title" aria-describedby="deny-text">
+            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="deny-title" aria-describedby="deny-text" on:keydown=trap>
                 <h2 id="deny-title">{if n == 1 { "Deny this request?".to_owned() } else { format!("Deny {n} requests?") }}</h2>
                 <p id="deny-text">{text}</p>
                 {(n > 1 && n <= 10).then(|| view! { <ul>{emails.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}</ul> })}
-                <p class="muted">"Turn off “Ask before denying” to deny with one key for the rest of this session."</p>
+                <p class="muted">"Press d again to deny, Esc to keep it. Turn off “Ask before denying” to deny with one key for the rest of this session."</p>
                 <div class="actions">
                     <button class="button danger" node_ref=confirm on:click=move |_| on_done.run(true)>"Deny"</button>
-                    <button class="button secondary" on:click=move |_| on_done.run(false)>"Keep it"</button>
+                    <button class="button secondary" node_ref=keep on:click=move |_| on_done.run(false)>"Keep it"</button>
                 </div>
             </div>
         </div>
@@ -1073,7 +1194,11 @@ fn KeysHelp(on_close: Callback<()>) -> impl IntoView {
     });
     view! {
         <div class="dialog-backdrop">
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="keys-title">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="keys-title" on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Tab" {
+                    ev.prevent_default();
+                }
+            }>
                 <h2 id="keys-title">"Keys"</h2>
                 <dl class="keys">
                     <dt><kbd>"j"</kbd> " / " <kbd>"k"</kbd></dt><dd>"Next / previous request"</dd>
@@ -1083,6 +1208,7 @@ fn KeysHelp(on_close: Callback<()>) -> impl IntoView {
                     <dt><kbd>"Shift"</kbd> "+" <kbd>"A"</kbd></dt><dd>"Approve the selection"</dd>
                     <dt><kbd>"Shift"</kbd> "+" <kbd>"D"</kbd></dt><dd>"Deny the selection"</dd>
                     <dt><kbd>"?"</kbd></dt><dd>"Show or hide these keys"</dd>
+                    <dt><kbd>"d"</kbd> " " <kbd>"d"</kbd></dt><dd>"Deny without the pointer, when asked to confirm"</dd>
                     <dt><kbd>"Esc"</kbd></dt><dd>"Close this"</dd>
                 </dl>
                 <div class="actions">

@@ -132,6 +132,17 @@ fn MembersView() -> impl IntoView {
     // Every row's search text in one buffer, built again when the list changes (and only
     // when a search reads it: memos are lazy).
     let search_text = Memo::new(move |_| members.with(members::SearchText::new));
+    // Built once the list is complete, while the admin reads it, so that the first keystroke
+    // does not wait for it.
+    Effect::new(move |_| {
+        if members.load_state().get() == Load::Done {
+            let _ = members.version().get();
+            set_timeout(
+                move || search_text.try_with_untracked(|_| ()).unwrap_or(()),
+                std::time::Duration::from_millis(100),
+            );
+        }
+    });
     // Typing forward filters the previous result, not the whole list.
     let recent = StoredValue::new(Vec::<(View, u64, Shown)>::new());
     let filtered = Memo::new(move |prev: Option<&(View, u64, Shown)>| {

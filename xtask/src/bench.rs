@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const USAGE: &str = "usage: cargo xtask bench <sim | size | invites | members>";
+const USAGE: &str = "usage: cargo xtask bench <sim | size | invites | members | inbox>";
 
 /// The first load's aim, brotli-compressed, in bytes (1 KB = 1000 bytes).
 const SIZE_AIM: usize = 300_000;
@@ -28,8 +28,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "invites benchmark",
             ),
             "members" => members(),
+            "inbox" => inbox(),
             other => Err(format!(
-                "no benchmark named `{other}`; there are: sim, size, invites, members\n{USAGE}"
+                "no benchmark named `{other}`; there are: sim, size, invites, members, inbox\n{USAGE}"
             )),
         },
         _ => Err(USAGE.into()),
@@ -67,6 +68,26 @@ fn members() -> Result<(), String> {
             .env("DIST", &dist)
             .current_dir(root().join("e2e")),
         "the members page in headless Chromium",
+    )?;
+    first_load(&dist)
+}
+
+/// The invite-request inbox at 1,000 pending requests (`e2e/bench/inbox.mjs`: a release
+/// `slack-sim --pending-requests 1000`, the release app in headless Chromium in token mode:
+/// the load, and a key to the list painted over 200 decisions), then the first load again.
+fn inbox() -> Result<(), String> {
+    exec(
+        cargo().args(["build", "--release", "-p", "slack-sim"]),
+        "cargo build --release -p slack-sim",
+    )?;
+    let dist = release_build()?;
+    exec(
+        Command::new("node")
+            .arg(root().join("e2e/bench/inbox.mjs"))
+            .env("DIST", &dist)
+            .env("SLACK_SIM_BIN", root().join("target/release/slack-sim"))
+            .current_dir(root().join("e2e")),
+        "the inbox in headless Chromium",
     )?;
     first_load(&dist)
 }

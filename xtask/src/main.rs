@@ -3,8 +3,8 @@
 //! - `setup`: installs every tool the project needs on a fresh Debian machine (idempotent).
 //! - `serve`: builds and serves the console with the sandbox org, plus a `slack-sim` server.
 //! - `test`: every test, stage by stage, stopping at the first failure.
-//! - `bench <sim|size>`: benchmarks that print figures (`size`: the release build's first load
-//!   in bytes and the time to an interactive connect page).
+//! - `bench <sim|size|invites|members|inbox>`: benchmarks that print figures (`size`: the
+//!   release build's first load in bytes and the time to an interactive connect page).
 
 mod bench;
 mod setup;
@@ -15,7 +15,7 @@ mod weight;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] | test [--from STAGE] [--only STAGE] | bench <sim | size | invites | members>>";
+const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] | test [--from STAGE] [--only STAGE] | bench <sim | size | invites | members | inbox>>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -235,11 +235,24 @@ impl Inbox {
         }
     }
 
+    /// Slack says `key` was decided already (here, by a call whose answer was lost, or by
+    /// another admin): it leaves the list for good, as a confirmed decision does.
+    pub fn decided_elsewhere(&mut self, key: &Key, verdict: Verdict) {
+        self.local.insert(key.clone(), Local::Decided(verdict));
+        self.listed.remove(key);
+        self.unseen.remove(key);
+    }
+
     /// The decision on `key` was never sent (the job was cancelled first): back in the list.
     pub fn undecided(&mut self, key: &Key) {
         if matches!(self.local.get(key), Some(Local::Deciding(_))) {
             self.local.remove(key);
         }
+    }
+
+    /// The request of `key`, if it is listed (shown or being decided).
+    pub fn get(&self, key: &Key) -> Option<&InviteRequest> {
+        self.listed.get(key).map(|l| &l.request)
     }
 
     /// Whether `key` is in the list now.
@@ -524,6 +537,12 @@ impl Work for Decision {
                     "{}: an earlier call that failed on the way back had reached Slack, which answered already_processed to the retry.",
                     capitalized(self.verdict.past())
                 )),
+            );
+        }
+        if error.code() == crate::catalogue::ALREADY_PROCESSED {
+            return (
+                Outcome::Unchanged,
+                Some("Already decided, by another admin or in another tab.".to_owned()),
             );
         }
         (Outcome::refused(error, self.verdict.method()), None)
@@ -930,6 +949,27 @@ mod tests {
         );
         assert_eq!(o, Outcome::Changed);
         assert!(note.unwrap().starts_with("Denied"));
+        // Without an earlier call: decided by someone else, not refused.
+        let (o, _) = Decision {
+            verdict: Verdict::Deny,
+        }
+        .refusal(
+            &job.rows()[0].item,
+            &SlackError::api("already_processed"),
+            false,
+        );
+        assert_eq!(o, Outcome::Unchanged);
+    }
+
+    #[test]
+    fn a_request_decided_elsewhere_leaves_for_good() {
+        let mut inbox = Inbox::new();
+        inbox.arrived(&team(1), request(1, "a@x.com", 100));
+        inbox.decide(&key(1, 1), Verdict::Approve);
+        inbox.decided_elsewhere(&key(1, 1), Verdict::Approve);
+        inbox.arrived(&team(1), request(1, "a@x.com", 100));
+        assert!(inbox.entries().is_empty());
+        assert!(!inbox.decide(&key(1, 1), Verdict::Deny));
     }
 
     #[test]
@@ -967,6 +1007,7 @@ mod tests {
         Decide(u8, u32, bool),
         Confirm(u8, u32),
         Refuse(u8, u32),
+        Cancel(u8, u32),
         Seen,
     }
 
@@ -982,7 +1023,8 @@ mod tests {
             (t.clone(), id.clone()).prop_map(|(t, i)| Op::Arrived(t, i)),
             (t.clone(), id.clone(), any::<bool>()).prop_map(|(t, i, a)| Op::Decide(t, i, a)),
             (t.clone(), id.clone()).prop_map(|(t, i)| Op::Confirm(t, i)),
-            (t, id).prop_map(|(t, i)| Op::Refuse(t, i)),
+            (t.clone(), id.clone()).prop_map(|(t, i)| Op::Refuse(t, i)),
+            (t, id).prop_map(|(t, i)| Op::Cancel(t, i)),
             Just(Op::Seen),
         ]
     }
@@ -1031,6 +1073,12 @@ mod tests {
                         let k = key(t, i);
                         if in_flight.remove(&k) {
                             inbox.refused(&k, &SlackError::api("invalid_request"));
+                        }
+                    }
+                    Op::Cancel(t, i) => {
+                        let k = key(t, i);
+                        if in_flight.remove(&k) {
+                            inbox.undecided(&k);
                         }
                     }
                     Op::Seen => inbox.seen(),

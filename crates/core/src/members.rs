@@ -14,10 +14,11 @@ use std::fmt::Write as _;
 const DAY: i64 = 86_400;
 
 /// Every row's search text (lower-case name, display name, email and ID) in one buffer, each
-/// row's ended by a NUL: a search is one scan of contiguous memory rather than 100,000 small
-/// ones, and a match never spans two rows. Beside it, for each ASCII byte, the rows that hold
-/// it (a bit per row): a one-letter search is a lookup, and a longer one only reads the rows
-/// that hold all its letters when they are few.
+/// row's ended by a NUL, and beside it, for each ASCII byte and each pair of ASCII bytes, the
+/// rows that hold it (a bit per row). A search of one or two letters is then a lookup; a
+/// longer one reads only the rows holding every pair of its letters; only a search with other
+/// characters scans the buffer (one pass over contiguous memory, a match never spanning two
+/// rows).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SearchText {
     text: Vec<u8>,
@@ -25,6 +26,9 @@ pub struct SearchText {
     ends: Vec<usize>,
     /// For each ASCII byte, the rows holding it, a bit per row (empty when none does).
     holds: Vec<Vec<u64>>,
+    /// For each pair of ASCII bytes `a`, `b` (at `a * 128 + b`), the rows holding them side
+    /// by side (empty when none does).
+    pairs: Vec<Vec<u64>>,
 }
 
 /// Rows as bits: row `i` is bit `i % 64` of word `i / 64`.
@@ -70,37 +74,53 @@ impl RowSet {
     }
 }
 
-/// Below this share of rows (1 in N), the rows holding every letter of a search are read one
-/// by one; above it, the whole buffer is scanned once.
-const SPARSE: usize = 16;
-
 impl SearchText {
     pub fn new(rows: &[Row]) -> Self {
         let mut text = Vec::with_capacity(rows.iter().map(|r| r.haystack.len() + 1).sum());
         let mut ends = Vec::with_capacity(rows.len());
         let mut holds: Vec<Vec<u64>> = vec![Vec::new(); 128];
+        let mut pairs: Vec<Vec<u64>> = vec![Vec::new(); 128 * 128];
         let words = rows.len().div_ceil(64);
+        let set = |sets: &mut Vec<Vec<u64>>, slot: usize, row: usize| {
+            let s = &mut sets[slot];
+            if s.is_empty() {
+                s.resize(words, 0);
+            }
+            s[row / 64] |= 1 << (row % 64);
+        };
         for (i, r) in rows.iter().enumerate() {
-            for &b in r.haystack.as_bytes() {
-                if let Some(set) = holds.get_mut(usize::from(b)) {
-                    if set.is_empty() {
-                        set.resize(words, 0);
-                    }
-                    set[i / 64] |= 1 << (i % 64);
+            let bytes = r.haystack.as_bytes();
+            for (k, &b) in bytes.iter().enumerate() {
+                if !b.is_ascii() {
+                    continue;
+                }
+                set(&mut holds, usize::from(b), i);
+                if let Some(&next) = bytes.get(k + 1).filter(|n| n.is_ascii()) {
+                    set(&mut pairs, usize::from(b) * 128 + usize::from(next), i);
                 }
             }
-            text.extend_from_slice(r.haystack.as_bytes());
+            text.extend_from_slice(bytes);
             ends.push(text.len());
             text.push(0);
         }
-        SearchText { text, ends, holds }
+        SearchText {
+            text,
+            ends,
+            holds,
+            pairs,
+        }
     }
 
-    /// Its size in bytes, the per-letter index included.
+    /// Its size in bytes, the indexes included.
     pub fn bytes(&self) -> usize {
         self.text.len()
             + self.ends.len() * std::mem::size_of::<usize>()
-            + self.holds.iter().map(|s| s.len() * 8).sum::<usize>()
+            + self
+                .holds
+                .iter()
+                .chain(&self.pairs)
+                .map(|s| s.len() * 8)
+                .sum::<usize>()
     }
 
     /// How many rows it was built from.
@@ -120,33 +140,40 @@ impl SearchText {
     pub fn matching(&self, needle: &str) -> RowSet {
         let rows = self.ends.len();
         let needle = needle.as_bytes();
-        // The rows holding each of its ASCII letters.
-        let mut candidates: Option<RowSet> = None;
-        for &b in needle.iter().filter(|b| b.is_ascii()) {
-            let holding = &self.holds[usize::from(b)];
-            if holding.is_empty() {
+        if needle.is_ascii() && !needle.is_empty() {
+            // The rows holding every letter (one) or every pair of letters (more).
+            let sets: Vec<&Vec<u64>> = if needle.len() == 1 {
+                vec![&self.holds[usize::from(needle[0])]]
+            } else {
+                needle
+                    .windows(2)
+                    .map(|w| &self.pairs[usize::from(w[0]) * 128 + usize::from(w[1])])
+                    .collect()
+            };
+            if sets.iter().any(|s| s.is_empty()) {
                 return RowSet::none(rows);
             }
-            match &mut candidates {
-                None => candidates = Some(RowSet(holding.clone())),
-                Some(c) => c.0.iter_mut().zip(holding).for_each(|(w, h)| *w &= h),
+            let mut candidates = RowSet(sets[0].clone());
+            for s in &sets[1..] {
+                candidates
+                    .0
+                    .iter_mut()
+                    .zip(s.iter())
+                    .for_each(|(w, h)| *w &= h);
             }
-        }
-        if needle.len() == 1 {
-            if let Some(c) = candidates {
-                return c;
+            if needle.len() <= 2 {
+                return candidates;
             }
-        }
-        let finder = memchr::memmem::Finder::new(needle);
-        if let Some(c) = candidates.filter(|c| c.len() * SPARSE < rows) {
+            let finder = memchr::memmem::Finder::new(needle);
             let mut found = RowSet::none(rows);
-            for row in c.rows() {
+            for row in candidates.rows() {
                 if finder.find(self.row_text(row)).is_some() {
                     found.insert(row);
                 }
             }
             return found;
         }
+        let finder = memchr::memmem::Finder::new(needle);
         let mut found = RowSet::none(rows);
         let mut at = 0;
         // Matches come in order, so the row holding one is found walking forward.

@@ -468,3 +468,41 @@ fn pending_requests_fill_the_inbox_at_the_start() {
     let emails: std::collections::HashSet<_> = all.iter().map(|r| r["email"].clone()).collect();
     assert_eq!(emails.len(), all.len(), "an address twice");
 }
+
+#[test]
+fn more_than_a_page_of_pending_requests_in_one_workspace_pages_by_cursor() {
+    let mut s = slack_sim::Sim::new(slack_sim::SimConfig {
+        rate_scale: 1e9,
+        pending_requests: 3_300,
+        ..slack_sim::SimConfig::default()
+    });
+    let mut total = 0;
+    let mut paged = false;
+    for team in [HQ, LABS, OPS] {
+        let first = call(
+            &mut s,
+            "admin.inviteRequests.list",
+            ADMIN,
+            &[("team_id", team), ("limit", "1000")],
+        );
+        let all = walk(
+            &mut s,
+            "admin.inviteRequests.list",
+            ADMIN,
+            "invite_requests",
+            &[("team_id", team)],
+            1000,
+        );
+        let ids: std::collections::HashSet<_> = all.iter().map(|r| r["id"].clone()).collect();
+        assert_eq!(ids.len(), all.len(), "{team}: an ID on two pages");
+        if all.len() > 1000 {
+            paged = true;
+            assert_eq!(first["invite_requests"].as_array().unwrap().len(), 1000);
+            assert_ne!(first["response_metadata"]["next_cursor"], "");
+        }
+        total += all.len();
+    }
+    assert!(paged, "no workspace had more than a page");
+    let base = pending_everywhere(&mut sim(), T0).len();
+    assert_eq!(total, base + 3_300);
+}

@@ -543,6 +543,8 @@ pub const HALTING_CODES: &[&str] = &[
     "team_added_to_org",
     "invite_limit_reached",
     "ekm_access_denied",
+    // The org does not have the feature at all (invite requests turned off, say).
+    "feature_not_enabled",
 ];
 
 /// The longest wait a saved job may still impose after a restore: Slack's Retry-After is

@@ -43,6 +43,7 @@ pub struct RequestTeam {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteRequest {
     pub id: InviteRequestId,
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub email: String,
     #[serde(default, deserialize_with = "crate::wire::lenient_ts")]
     pub date_created: i64,
@@ -134,6 +135,7 @@ list_method!(
 /// Who approved or denied a request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
+    #[serde(default, deserialize_with = "crate::wire::null_as_default")]
     pub actor_id: UserId,
     /// `user` or `app`.
     #[serde(default, deserialize_with = "crate::wire::null_as_default")]
