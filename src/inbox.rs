@@ -18,6 +18,7 @@ use slack_admin_core::methods::admin_invite_requests::{
 };
 use slack_admin_core::{SlackError, TeamId};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Where the first full listing stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +64,8 @@ pub struct InboxStore {
     /// Bumped by `clear`: a sender of an earlier connection stops.
     sender_generation: StoredValue<u64>,
     last_sent_ms: StoredValue<u64>,
+    /// The list as last computed, and for which version.
+    cache: StoredValue<Option<(u64, Arc<Vec<Entry>>)>>,
     /// Set to poll now (Refresh, or the tab shown again).
     poll_now: StoredValue<bool>,
 }
@@ -91,6 +94,7 @@ impl InboxStore {
             sender_generation: StoredValue::new(0),
             last_sent_ms: StoredValue::new(0),
             poll_now: StoredValue::new(false),
+            cache: StoredValue::new(None),
         }
     }
 
@@ -100,8 +104,17 @@ impl InboxStore {
         self.inbox.with_value(f)
     }
 
-    pub fn entries(&self) -> Vec<Entry> {
-        self.with(Inbox::entries)
+    /// The list as shown (newest first), computed once per change and shared.
+    pub fn entries(&self) -> Arc<Vec<Entry>> {
+        let version = self.version.get();
+        if let Some((v, list)) = self.cache.with_value(|c| c.clone()) {
+            if v == version {
+                return list;
+            }
+        }
+        let list = Arc::new(self.inbox.with_value(Inbox::entries));
+        self.cache.set_value(Some((version, list.clone())));
+        list
     }
 
     pub fn load_state(&self) -> ReadSignal<Load> {

@@ -49,6 +49,26 @@ for (const scheme of ["light", "dark"]) {
       await screenshot(page, `members-${scheme}`);
     });
 
+    test(`invite requests, the keys and the history are accessible (${scheme})`, async ({ page }) => {
+      const connect = new ConnectPage(page);
+      await connect.goto();
+      await connect.sandbox();
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Requests/ }).click();
+      await expect(page.getByText(/^Checked (just now|.* ago);/)).toBeVisible();
+      await page.locator("body").press("j");
+      await expectAccessible(page);
+      await screenshot(page, `requests-${scheme}`);
+      await page.keyboard.press("?");
+      await expect(page.getByRole("dialog", { name: "Keys" })).toBeVisible();
+      await expectAccessible(page);
+      await screenshot(page, `requests-keys-${scheme}`);
+      await page.keyboard.press("Escape");
+      await page.getByRole("tab", { name: "Denied" }).click();
+      await expect(page.locator(".history-table")).toBeVisible();
+      await expectAccessible(page);
+      await screenshot(page, `requests-denied-${scheme}`);
+    });
+
     test(`not-found page is accessible (${scheme})`, async ({ page }) => {
       await page.goto("./nowhere");
       await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();

@@ -128,10 +128,10 @@ fn InboxView() -> impl IntoView {
     // Everything shown, newest first, in the chosen workspace.
     let entries = Memo::new(move |_| {
         let all = store.entries();
-        match team_filter.get() {
-            Some(t) => all.into_iter().filter(|e| e.key.team == t).collect(),
+        Shared(match team_filter.get() {
+            Some(t) => Arc::new(all.iter().filter(|e| e.key.team == t).cloned().collect()),
             None => all,
-        }
+        })
     });
     let cursor = RwSignal::new(None::<Key>);
     let selected = RwSignal::new(HashSet::<Key>::new());
@@ -386,7 +386,7 @@ fn InboxView() -> impl IntoView {
                     (which == Tab::Pending)
                         .then(|| {
                             view! {
-                                <span class="tab-count">{move || thousands(entries.with(Vec::len))}</span>
+                                <span class="tab-count">{move || thousands(entries.with(|l| l.len()))}</span>
                             }
                         })
                 }}
@@ -401,9 +401,24 @@ fn InboxView() -> impl IntoView {
         view! {
             <ul class="requests" aria-label="Pending invite requests">
                 <For
-                    each=move || entries.get()
-                    key=|e: &Entry| (e.key.clone(), e.refused.is_some())
-                    children=move |e: Entry| {
+                    // Keys only: a decision clones 1,000 keys, not 1,000 requests.
+                    each=move || {
+                        entries.with(|l| {
+                            l.iter()
+                                .map(|e| (e.key.clone(), e.refused.is_some()))
+                                .collect::<Vec<_>>()
+                        })
+                    }
+                    key=|k: &(Key, bool)| k.clone()
+                    children=move |(key, _): (Key, bool)| {
+                        let e = entries
+                            .with_untracked(|l| l.iter().find(|e| e.key == key).cloned())
+                            .unwrap_or_else(|| Entry {
+                                key: key.clone(),
+                                request: Default::default(),
+                                new: false,
+                                refused: None,
+                            });
                         view! {
                             <RequestItem
                                 entry=e
@@ -428,7 +443,7 @@ fn InboxView() -> impl IntoView {
 
     let list_state =
         Memo::new(
-            move |_| match (store.load_state().get(), entries.with(Vec::is_empty)) {
+            move |_| match (store.load_state().get(), entries.with(|l| l.is_empty())) {
                 (_, false) => ListState::Some,
                 (Load::Loading | Load::Idle, true) => ListState::Loading,
                 (Load::Failed, true) => ListState::Failed,
@@ -443,14 +458,14 @@ fn InboxView() -> impl IntoView {
                     <input
                         type="checkbox"
                         prop:checked=move || {
-                            let n = entries.with(Vec::len);
+                            let n = entries.with(|l| l.len());
                             n > 0 && selected.with(|s| entries.with(|l| l.iter().all(|e| s.contains(&e.key))))
                         }
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             selected.update(|s| {
                                 entries.with_untracked(|l| {
-                                    for e in l {
+                                    for e in l.iter() {
                                         if on {
                                             s.insert(e.key.clone());
                                         } else {
@@ -461,7 +476,7 @@ fn InboxView() -> impl IntoView {
                             });
                         }
                     />
-                    <span>{move || format!("Select all {} shown", thousands(entries.with(Vec::len)))}</span>
+                    <span>{move || format!("Select all {} shown", thousands(entries.with(|l| l.len())))}</span>
                 </label>
                 <button
                     class="button primary"
