@@ -135,6 +135,36 @@ fn InboxView() -> impl IntoView {
     });
     let cursor = RwSignal::new(None::<Key>);
     let selected = RwSignal::new(HashSet::<Key>::new());
+    // Each drawn request's own "selected" signal, kept in step with `selected` by one effect.
+    let flags = StoredValue::new(HashMap::<Key, RwSignal<bool>>::new());
+    Effect::new(move |before: Option<HashSet<Key>>| {
+        let now = selected.get();
+        let before = before.unwrap_or_default();
+        flags.with_value(|f| {
+            for k in before.symmetric_difference(&now) {
+                if let Some(flag) = f.get(k) {
+                    flag.try_set(now.contains(k));
+                }
+            }
+        });
+        now
+    });
+    // The cursor's mark: the class moves from one element to the next.
+    Effect::new(move |before: Option<Option<Key>>| {
+        let now = cursor.get();
+        let element = |k: &Key| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&element_id(k)))
+        };
+        if let Some(el) = before.flatten().as_ref().and_then(element) {
+            let _ = el.class_list().remove_1("current");
+        }
+        if let Some(el) = now.as_ref().and_then(element) {
+            let _ = el.class_list().add_1("current");
+        }
+        now
+    });
     // Denials ask first unless the admin turned that off (for this tab's session).
     let ask_before_deny = RwSignal::new(true);
     // A denial waiting for its confirmation: the requests it would deny.
@@ -419,11 +449,17 @@ fn InboxView() -> impl IntoView {
                                 new: false,
                                 refused: None,
                             });
+                        let chosen = RwSignal::new(
+                            selected.with_untracked(|s| s.contains(&e.key)),
+                        );
+                        flags.update_value(|f| {
+                            f.insert(e.key.clone(), chosen);
+                        });
                         view! {
                             <RequestItem
                                 entry=e
                                 cursor=cursor
-                                selected=selected
+                                chosen=chosen
                                 names=names_for_list
                                 directory=directory
                                 pending=pending_by_email
@@ -646,7 +682,9 @@ fn CheckedLine() -> impl IntoView {
 fn RequestItem(
     entry: Entry,
     cursor: RwSignal<Option<Key>>,
-    selected: RwSignal<HashSet<Key>>,
+    /// Whether this request is selected: its own signal, so that selecting one request does
+    /// not wake the other 999.
+    chosen: RwSignal<bool>,
     names: Memo<Shared<HashMap<UserId, String>>>,
     directory: Memo<Shared<Directory>>,
     pending: Memo<Shared<PendingByEmail>>,
@@ -667,13 +705,11 @@ fn RequestItem(
     };
     let workspace = team_name(&key.team);
     let email = r.email.clone();
-    let is_current = {
-        let key = key.clone();
-        Memo::new(move |_| cursor.with(|c| c.as_ref() == Some(&key)))
-    };
-    let is_selected = {
-        let key = key.clone();
-        Memo::new(move |_| selected.with(|s| s.contains(&key)))
+    // The cursor's mark is moved by the list (two elements change, not 1,000 subscribers).
+    let class = if cursor.with_untracked(|c| c.as_ref() == Some(&key)) {
+        "request current"
+    } else {
+        "request"
     };
     let requesters = {
         let ids = r.requester_ids.clone();
@@ -716,9 +752,15 @@ fn RequestItem(
     // request's context itself changed (not at every decision on another request).
     let context = {
         let entry = entry.clone();
+        // Only the directory (members and history, which change rarely) is tracked: a decision
+        // on another request changes `pending` for all 1,000 at once, and 1,000 subscribers
+        // re-subscribing costs more than the sentence is worth ("also requested for" is as of
+        // when the request was drawn).
         Memo::new(move |_| {
-            members.with(|rows: &[Row]| {
-                directory.with(|d| pending.with(|p| d.context(rows, &entry, p)))
+            directory.with(|d| {
+                untrack(|| {
+                    members.with(|rows: &[Row]| pending.with(|p| d.context(rows, &entry, p)))
+                })
             })
         })
     };
@@ -744,9 +786,8 @@ fn RequestItem(
     let title_ref = title_id.clone();
     view! {
         <li
-            class="request"
-            class:current=move || is_current.get()
-            class:chosen=move || is_selected.get()
+            class=class
+            class:chosen=move || chosen.get()
             id=element_id(&key)
             tabindex="-1"
             aria-labelledby=title_ref
@@ -756,7 +797,7 @@ fn RequestItem(
                 type="checkbox"
                 class="request-check"
                 aria-label=format!("Select the request for {email}")
-                prop:checked=move || is_selected.get()
+                prop:checked=move || chosen.get()
                 on:change=move |_| on_toggle.run(key_t.clone())
             />
             <div class="request-body">
