@@ -1,0 +1,321 @@
+//! The HTTP side: `POST /api/<method>` as Slack's Web API (the key in place of the token),
+//! refusing by default; the built console at `/` with an SPA fallback; security headers on
+//! everything; CORS only for the origins given.
+
+use crate::pacer::Pacer;
+use crate::store::Store;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::Router;
+use slack_admin_core::method::MethodInfo;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How the proxy runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Slack's Web API (or a slack-sim), ending with `/`.
+    pub slack_api_url: String,
+    /// The Slack token. Never logged, never in an answer.
+    pub token: String,
+    /// The built console, served at `/`.
+    pub static_dir: Option<PathBuf>,
+    /// Origins allowed to call from a browser page elsewhere (none by default).
+    pub allow_origins: Vec<String>,
+    /// The largest request body accepted (bytes).
+    pub max_body: usize,
+    /// Times Slack's allowances for the pacer (1 for Slack).
+    pub rate_scale: f64,
+    /// How long a caller may take to send its request (a slow client is cut off).
+    pub read_timeout: Duration,
+}
+
+impl Config {
+    pub fn new(slack_api_url: &str, token: &str) -> Self {
+        let mut url = slack_api_url.trim().to_owned();
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        Config {
+            slack_api_url: url,
+            token: token.to_owned(),
+            static_dir: None,
+            allow_origins: Vec::new(),
+            max_body: 1 << 20,
+            rate_scale: 1.0,
+            read_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+pub struct Shared {
+    pub config: Config,
+    pub store: Mutex<Store>,
+    pub pacer: Pacer,
+    pub client: reqwest::Client,
+}
+
+pub type AppState = Arc<Shared>;
+
+pub fn state(config: Config, store: Store) -> AppState {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        // Slack answers itself; a redirect would carry the token elsewhere.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    Arc::new(Shared {
+        pacer: Pacer::new(config.rate_scale),
+        config,
+        store: Mutex::new(store),
+        client,
+    })
+}
+
+/// The methods the console uses: the only ones the proxy passes on.
+pub fn allowed(method: &str) -> Option<&'static MethodInfo> {
+    slack_admin_core::methods::all()
+        .iter()
+        .find(|m| m.name == method)
+}
+
+/// Whether a read-only key may call `m`: it needs no write scope.
+pub fn is_read(m: &MethodInfo) -> bool {
+    m.scopes.iter().all(|s| s.ends_with(":read"))
+}
+
+pub fn router(state: AppState) -> Router {
+    let static_dir = state.config.static_dir.clone();
+    let mut app = Router::new()
+        // One route for every path under /api/: a method name never holds a `/`, so a path
+        // with more (`/api/../x`, `/api/a%2Fb`) is no method at all.
+        .route(
+            "/api/{*method}",
+            post(api).options(preflight).fallback(no_such_method),
+        );
+    if let Some(dir) = static_dir {
+        let index = dir.join("index.html");
+        app = app.fallback_service(
+            tower_http::services::ServeDir::new(&dir)
+                .fallback(tower_http::services::ServeFile::new(index)),
+        );
+    }
+    app.layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers_and_cors,
+        ))
+        .with_state(state)
+}
+
+/// Slack's own shape for a refusal.
+fn slack_error(status: StatusCode, code: &str) -> Response<Body> {
+    let body = serde_json::json!({"ok": false, "error": code}).to_string();
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
+        .body(Body::from(body))
+        .expect("a response")
+}
+
+async fn no_such_method() -> Response<Body> {
+    slack_error(StatusCode::NOT_FOUND, "unknown_method")
+}
+
+async fn preflight() -> Response<Body> {
+    // The middleware adds CORS headers for allowed origins; others get none.
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The key presented: `Authorization: Bearer` or the `token` field.
+fn presented_key(headers: &HeaderMap, form: &[(String, String)]) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_owned())
+        .or_else(|| {
+            form.iter()
+                .find(|(k, _)| k == "token")
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .filter(|k| !k.is_empty())
+}
+
+async fn api(
+    State(state): State<AppState>,
+    Path(method): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response<Body> {
+    let Some(info) = allowed(&method) else {
+        return slack_error(StatusCode::NOT_FOUND, "unknown_method");
+    };
+    let limit = state.config.max_body;
+    let read =
+        tokio::time::timeout(state.config.read_timeout, axum::body::to_bytes(body, limit)).await;
+    let bytes: Bytes = match read {
+        Err(_) => return slack_error(StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+        Ok(Err(_)) => return slack_error(StatusCode::PAYLOAD_TOO_LARGE, "request_too_large"),
+        Ok(Ok(b)) => b,
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !bytes.is_empty() && !content_type.starts_with("application/x-www-form-urlencoded") {
+        return slack_error(StatusCode::OK, "invalid_form_data");
+    }
+    let Ok(form) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes) else {
+        return slack_error(StatusCode::OK, "invalid_form_data");
+    };
+    let Some(key) = presented_key(&headers, &form) else {
+        return slack_error(StatusCode::OK, "not_authed");
+    };
+    let found = {
+        let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
+        store.find_key(&key)
+    };
+    let who = match found {
+        Ok(Some(k)) => k,
+        Ok(None) => return slack_error(StatusCode::OK, "invalid_auth"),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the keys");
+            return slack_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
+        }
+    };
+    let write = !is_read(info);
+    if who.read_only && write {
+        tracing::info!(key = %who.name, %method, "refused: a read-only key on a write method");
+        return slack_error(StatusCode::OK, "no_permission");
+    }
+    // Only the form goes on, without the caller's key; the server's token goes in the header.
+    let fields: Vec<(String, String)> = form.into_iter().filter(|(k, _)| k != "token").collect();
+    let wait = state.pacer.reserve(&method, info.tier, Instant::now());
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
+    let url = format!("{}{}", state.config.slack_api_url, method);
+    let sent = state
+        .client
+        .post(&url)
+        .bearer_auth(&state.config.token)
+        .form(&fields)
+        .send()
+        .await;
+    let answer = match sent {
+        Ok(a) => a,
+        Err(e) => {
+            // reqwest's error names the URL (no token in it: the token is in a header).
+            tracing::warn!(%method, error = %e.without_url(), "Slack did not answer");
+            return slack_error(StatusCode::BAD_GATEWAY, "service_unavailable");
+        }
+    };
+    let status = answer.status();
+    let retry_after = answer
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let answer_type = answer
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from_static("application/json; charset=utf-8"));
+    let body = answer.bytes().await.unwrap_or_default();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let secs = retry_after
+            .as_deref()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .unwrap_or(30);
+        state
+            .pacer
+            .hold(&method, Duration::from_secs(secs), Instant::now());
+    }
+    let outcome = outcome_of(status, &body);
+    tracing::info!(key = %who.name, %method, status = status.as_u16(), %outcome, "called Slack");
+    if write {
+        let target = serde_json::to_string(&fields).unwrap_or_default();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = store.audit(now, &who.name, &method, &target, &outcome) {
+            tracing::error!(error = %e, "writing the audit log");
+        }
+    }
+    let mut response = Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, answer_type);
+    if let Some(r) = retry_after {
+        response = response.header(header::RETRY_AFTER, r);
+    }
+    response.body(Body::from(body)).expect("a response")
+}
+
+/// `ok`, Slack's error code, or `http <status>`.
+fn outcome_of(status: StatusCode, body: &[u8]) -> String {
+    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    match json {
+        Some(v) if v["ok"] == true => "ok".into(),
+        Some(v) if v["error"].is_string() => v["error"].as_str().unwrap_or_default().to_owned(),
+        _ => format!("http {}", status.as_u16()),
+    }
+}
+
+/// Security headers on every answer; CORS headers only for an allowed origin.
+async fn headers_and_cors(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let allowed_origin = origin.filter(|o| state.config.allow_origins.iter().any(|a| a == o));
+    let is_preflight = request.method() == Method::OPTIONS;
+    let mut response = if is_preflight && allowed_origin.is_none() {
+        StatusCode::FORBIDDEN.into_response()
+    } else {
+        next.run(request).await
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("frame-ancestors 'none'"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if let Some(o) = allowed_origin.and_then(|o| HeaderValue::from_str(&o).ok()) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        if is_preflight {
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("POST"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("authorization, content-type"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
+        }
+    }
+    response
+}

@@ -1,0 +1,101 @@
+//! One pace for every caller: each method's calls are spaced by its tier's interval (Slack's
+//! limits are per method), whoever makes them, and a 429 from Slack holds that method for
+//! everyone until its `Retry-After` has passed.
+
+use slack_admin_core::Tier;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+struct Slot {
+    /// The earliest time the next call may go.
+    next_at: Option<Instant>,
+    /// Slack said to wait until then.
+    hold_until: Option<Instant>,
+}
+
+pub struct Pacer {
+    /// Times Slack's allowances (1: Slack's tiers; tests and benchmarks against the sim use
+    /// more).
+    scale: f64,
+    slots: Mutex<HashMap<String, Slot>>,
+}
+
+impl Pacer {
+    pub fn new(scale: f64) -> Self {
+        Pacer {
+            scale: if scale.is_finite() && scale > 0.0 {
+                scale
+            } else {
+                1.0
+            },
+            slots: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn interval(&self, tier: Tier) -> Duration {
+        Duration::from_secs_f64(60.0 / (f64::from(tier.per_minute()) * self.scale))
+    }
+
+    /// Takes the next turn of `method` and returns how long to wait for it. Turns are handed
+    /// out in order, so callers queue rather than race.
+    pub fn reserve(&self, method: &str, tier: Tier, now: Instant) -> Duration {
+        let interval = self.interval(tier);
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = slots.entry(method.to_owned()).or_default();
+        let start = [Some(now), slot.next_at, slot.hold_until]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(now);
+        slot.next_at = Some(start + interval);
+        start - now
+    }
+
+    /// Slack answered 429 for `method`: nobody calls it before `retry_after` has passed.
+    pub fn hold(&self, method: &str, retry_after: Duration, now: Instant) {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = slots.entry(method.to_owned()).or_default();
+        let until = now + retry_after;
+        slot.hold_until = Some(slot.hold_until.map_or(until, |h| h.max(until)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_of_a_method_are_spaced_by_its_tier_for_every_caller() {
+        let p = Pacer::new(1.0);
+        let t = Instant::now();
+        // Tier 2: 20 a minute, one every 3 s, whoever asks.
+        assert_eq!(
+            p.reserve("admin.users.setAdmin", Tier::Two, t),
+            Duration::ZERO
+        );
+        assert_eq!(
+            p.reserve("admin.users.setAdmin", Tier::Two, t),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            p.reserve("admin.users.setAdmin", Tier::Two, t),
+            Duration::from_secs(6)
+        );
+        // Another method has its own allowance.
+        assert_eq!(p.reserve("admin.users.list", Tier::Four, t), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_429_holds_the_method_for_everyone() {
+        let p = Pacer::new(1.0);
+        let t = Instant::now();
+        p.hold("users.list", Duration::from_secs(30), t);
+        assert_eq!(
+            p.reserve("users.list", Tier::Two, t),
+            Duration::from_secs(30)
+        );
+        assert_eq!(p.reserve("users.info", Tier::Four, t), Duration::ZERO);
+    }
+}

@@ -1,0 +1,246 @@
+//! The proxy's state in SQLite: access keys (only their hashes) and the audit log, each entry
+//! chained to the one before by a hash so that an edit or a deletion shows.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// What a key may do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyInfo {
+    pub name: String,
+    pub read_only: bool,
+    pub created: i64,
+    pub revoked: bool,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub key: String,
+    pub method: String,
+    /// The call's fields, the token left out.
+    pub target: String,
+    /// `ok`, or Slack's error code.
+    pub outcome: String,
+    pub prev: String,
+    pub hash: String,
+}
+
+pub struct Store {
+    db: Connection,
+}
+
+/// SHA-256 of `text`, in hex.
+pub fn sha256_hex(text: &[u8]) -> String {
+    let digest = Sha256::digest(text);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new access key: `sak_` and 32 random bytes in hex.
+pub fn new_key() -> Result<String, String> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| format!("no randomness for a key: {e}"))?;
+    Ok(format!(
+        "sak_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    ))
+}
+
+fn entry_hash(prev: &str, at: i64, key: &str, method: &str, target: &str, outcome: &str) -> String {
+    let line = serde_json::json!([prev, at, key, method, target, outcome]).to_string();
+    sha256_hex(line.as_bytes())
+}
+
+impl Store {
+    /// Opens (and creates) `dir/proxy.sqlite3`.
+    pub fn open(dir: &Path) -> Result<Self, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        let path = dir.join("proxy.sqlite3");
+        let db = Connection::open(&path).map_err(|e| format!("opening {}: {e}", path.display()))?;
+        Self::init(db)
+    }
+
+    /// A store in memory (tests).
+    pub fn in_memory() -> Result<Self, String> {
+        Self::init(Connection::open_in_memory().map_err(|e| e.to_string())?)
+    }
+
+    fn init(db: Connection) -> Result<Self, String> {
+        db.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             CREATE TABLE IF NOT EXISTS keys (
+                 name TEXT PRIMARY KEY,
+                 hash TEXT NOT NULL UNIQUE,
+                 read_only INTEGER NOT NULL,
+                 created INTEGER NOT NULL,
+                 revoked INTEGER NOT NULL DEFAULT 0
+             );
+             CREATE TABLE IF NOT EXISTS audit (
+                 id INTEGER PRIMARY KEY AUTOINCREMENT,
+                 at INTEGER NOT NULL,
+                 key TEXT NOT NULL,
+                 method TEXT NOT NULL,
+                 target TEXT NOT NULL,
+                 outcome TEXT NOT NULL,
+                 prev TEXT NOT NULL,
+                 hash TEXT NOT NULL
+             );",
+        )
+        .map_err(|e| format!("preparing the database: {e}"))?;
+        Ok(Store { db })
+    }
+
+    /// Adds a key named `name`; returns the key itself, which is not stored (only its hash).
+    pub fn add_key(&self, name: &str, read_only: bool, now: i64) -> Result<String, String> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+            return Err("a key's name is 1 to 64 characters, without control characters".into());
+        }
+        let key = new_key()?;
+        self.db
+            .execute(
+                "INSERT INTO keys (name, hash, read_only, created) VALUES (?1, ?2, ?3, ?4)",
+                params![name, sha256_hex(key.as_bytes()), read_only, now],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    format!("a key named {name:?} exists already (revoke it first, or choose another name)")
+                }
+                e => e.to_string(),
+            })?;
+        Ok(key)
+    }
+
+    pub fn list_keys(&self) -> Result<Vec<KeyInfo>, String> {
+        let mut q = self
+            .db
+            .prepare("SELECT name, read_only, created, revoked FROM keys ORDER BY created, name")
+            .map_err(|e| e.to_string())?;
+        let rows = q
+            .query_map([], |r| {
+                Ok(KeyInfo {
+                    name: r.get(0)?,
+                    read_only: r.get(1)?,
+                    created: r.get(2)?,
+                    revoked: r.get(3)?,
+                })
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    }
+
+    /// Revokes `name`; false if there is no such key.
+    pub fn revoke_key(&self, name: &str) -> Result<bool, String> {
+        let n = self
+            .db
+            .execute("UPDATE keys SET revoked = 1 WHERE name = ?1", params![name])
+            .map_err(|e| e.to_string())?;
+        Ok(n > 0)
+    }
+
+    /// The key that `presented` is, if it exists and is not revoked.
+    pub fn find_key(&self, presented: &str) -> Result<Option<KeyInfo>, String> {
+        // Looked up by hash: the comparison is of digests, never of the secret itself.
+        self.db
+            .query_row(
+                "SELECT name, read_only, created, revoked FROM keys WHERE hash = ?1",
+                params![sha256_hex(presented.as_bytes())],
+                |r| {
+                    Ok(KeyInfo {
+                        name: r.get(0)?,
+                        read_only: r.get(1)?,
+                        created: r.get(2)?,
+                        revoked: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map(|k| k.filter(|k| !k.revoked))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Appends an entry to the audit log.
+    pub fn audit(
+        &self,
+        at: i64,
+        key: &str,
+        method: &str,
+        target: &str,
+        outcome: &str,
+    ) -> Result<(), String> {
+        let prev: String = self
+            .db
+            .query_row("SELECT hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| e.to_string())?
+            .unwrap_or_default();
+        let hash = entry_hash(&prev, at, key, method, target, outcome);
+        self.db
+            .execute(
+                "INSERT INTO audit (at, key, method, target, outcome, prev, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![at, key, method, target, outcome, prev, hash],
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    pub fn audit_entries(&self) -> Result<Vec<AuditEntry>, String> {
+        let mut q = self
+            .db
+            .prepare(
+                "SELECT id, at, key, method, target, outcome, prev, hash FROM audit ORDER BY id",
+            )
+            .map_err(|e| e.to_string())?;
+        let rows = q
+            .query_map([], |r| {
+                Ok(AuditEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    key: r.get(2)?,
+                    method: r.get(3)?,
+                    target: r.get(4)?,
+                    outcome: r.get(5)?,
+                    prev: r.get(6)?,
+                    hash: r.get(7)?,
+                })
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    }
+
+    /// Checks the chain: each entry's hash is of its own fields and the previous hash. Returns
+    /// how many entries were checked, or the first one that does not hold.
+    pub fn verify_audit(&self) -> Result<usize, String> {
+        let entries = self.audit_entries()?;
+        let mut prev = String::new();
+        for e in &entries {
+            if e.prev != prev {
+                return Err(format!(
+                    "entry {} does not follow the one before it (an entry was removed or reordered)",
+                    e.id
+                ));
+            }
+            let expected = entry_hash(&e.prev, e.at, &e.key, &e.method, &e.target, &e.outcome);
+            if e.hash != expected {
+                return Err(format!("entry {} was changed after it was written", e.id));
+            }
+            prev = e.hash.clone();
+        }
+        Ok(entries.len())
+    }
+
+    /// For tests: runs raw SQL (tampering on purpose).
+    #[doc(hidden)]
+    pub fn execute_raw(&self, sql: &str) -> Result<usize, String> {
+        self.db.execute(sql, []).map_err(|e| e.to_string())
+    }
+}
