@@ -41,6 +41,12 @@ pub enum Settings {
         base_url: String,
         token: String,
     },
+    /// Through `slack-admin-proxy` at `url` (ends with `/`), with an access key: the proxy
+    /// holds the Slack token and answers at `url` + `api/` as Slack's Web API does.
+    Proxy {
+        url: String,
+        key: String,
+    },
 }
 
 impl Settings {
@@ -57,7 +63,7 @@ impl Settings {
         match self {
             Settings::Sandbox { big: true, .. } => Some(slack_admin_core::sandbox::BIG_MEMBERS),
             Settings::Sandbox { .. } => Some(slack_admin_core::sandbox::DEFAULT_MEMBERS),
-            Settings::Token { .. } => None,
+            Settings::Token { .. } | Settings::Proxy { .. } => None,
         }
     }
 
@@ -82,6 +88,15 @@ impl Connection {
     /// The settings this connection was made with (the token included: never log them).
     pub fn settings(&self) -> Settings {
         match &self.transport {
+            // A proxy's access key goes to the proxy's /api/.
+            Transport::Direct(d) if self.transport.token().starts_with("sak_") => Settings::Proxy {
+                url: d
+                    .base_url
+                    .strip_suffix("api/")
+                    .unwrap_or(&d.base_url)
+                    .to_owned(),
+                key: self.transport.token().to_owned(),
+            },
             Transport::Direct(d) => Settings::Token {
                 base_url: d.base_url.clone(),
                 token: self.transport.token().to_owned(),
@@ -204,6 +219,7 @@ impl Session {
                 Transport::sandbox(worker, token, waiting)
             }
             Settings::Token { base_url, token } => Transport::direct(base_url, token, waiting),
+            Settings::Proxy { url, key } => Transport::direct(&format!("{url}api/"), key, waiting),
         })
     }
 
@@ -221,6 +237,7 @@ impl Session {
                 Transport::sandbox(worker, token, waiting)
             }
             Settings::Token { base_url, token } => Transport::direct(base_url, token, waiting),
+            Settings::Proxy { url, key } => Transport::direct(&format!("{url}api/"), key, waiting),
         };
         self.status.set(Status::Connected(Box::new(Connection {
             transport,
@@ -247,6 +264,21 @@ impl Session {
                 });
                 match checked {
                     Ok((base_url, token)) => Settings::Token { base_url, token },
+                    Err(_) => {
+                        storage::clear();
+                        self.restore_error
+                            .set(Some(SlackError::api(REMEMBERED_CONNECTION_REFUSED)));
+                        return;
+                    }
+                }
+            }
+            Settings::Proxy { url, key } => {
+                let checked = slack_admin_core::connection::check_proxy_key(&key).and_then(|k| {
+                    slack_admin_core::connection::check_base_url(&url)
+                        .and_then(|u| crate::page_origin::check_connect(&u).map(|()| (u, k)))
+                });
+                match checked {
+                    Ok((url, key)) => Settings::Proxy { url, key },
                     Err(_) => {
                         storage::clear();
                         self.restore_error
@@ -348,6 +380,7 @@ pub async fn identify(transport: &Transport) -> Result<Identity, SlackError> {
         org_teams: Vec::new(),
         scopes,
         is_bot,
+        proxy_key: answer.header("x-slack-admin-proxy").map(str::to_owned),
     };
     if identity.is_grid() && !is_bot && identity.scopes.has("admin.teams:read") != Some(false) {
         // The org's workspaces; and, when the browser could not read the token's scopes,

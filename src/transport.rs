@@ -233,15 +233,20 @@ impl Direct {
                     ))
                 }
             })?;
-        let headers = ["retry-after", "x-oauth-scopes", "content-type"]
-            .iter()
-            .filter_map(|name| {
-                response
-                    .headers()
-                    .get(name)
-                    .map(|v| ((*name).to_owned(), v))
-            })
-            .collect();
+        let headers = [
+            "retry-after",
+            "x-oauth-scopes",
+            "content-type",
+            "x-slack-admin-proxy",
+        ]
+        .iter()
+        .filter_map(|name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| ((*name).to_owned(), v))
+        })
+        .collect();
         let body = response.binary().await.map_err(|_| {
             if timed_out.get() {
                 late()

@@ -56,6 +56,7 @@ fn SandboxLoading() -> impl IntoView {
 enum Way {
     Sandbox,
     Token,
+    Proxy,
 }
 
 #[component]
@@ -73,6 +74,30 @@ fn ConnectForms() -> impl IntoView {
     let shared = crate::page_origin::shared_storage();
     let reveal = RwSignal::new(false);
     let way = RwSignal::new(Way::Sandbox);
+    // Through a proxy: its address (this page's own when the proxy serves it) and a key.
+    let proxy_url = RwSignal::new(String::new());
+    let proxy_here = RwSignal::new(false);
+    let proxy_key = RwSignal::new(String::new());
+    let proxy_remember = RwSignal::new(false);
+    let proxy_error = RwSignal::new(None::<String>);
+    let proxy_url_error = RwSignal::new(None::<String>);
+    // `slack-admin-proxy` marks the page it serves (a <meta name="slack-admin-proxy">): then
+    // its address is this page's own. Elsewhere (GitHub Pages) there is no mark.
+    let marked = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("meta[name='slack-admin-proxy']")
+                .ok()
+                .flatten()
+        })
+        .is_some();
+    if marked {
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        proxy_url.set(format!("{origin}{}/", crate::base_path()));
+        proxy_here.set(true);
+    }
 
     // In the entrance, the console module starts downloading as a form is sent.
     let prefetch = use_context::<crate::entrance::Prefetch>();
@@ -129,6 +154,23 @@ fn ConnectForms() -> impl IntoView {
                 Settings::Token { base_url, token },
                 remember.get_untracked(),
             ));
+        }
+    };
+
+    let connect_proxy = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        way.set(Way::Proxy);
+        if let Some(why) = crate::page_origin::token_unsafe() {
+            proxy_error.set(Some(why));
+            return;
+        }
+        let k = slack_admin_core::connection::check_proxy_key(&proxy_key.get_untracked());
+        let u = check_base_url(&proxy_url.get_untracked())
+            .and_then(|u| crate::page_origin::check_connect(&u).map(|()| u));
+        proxy_error.set(k.as_ref().err().cloned());
+        proxy_url_error.set(u.as_ref().err().cloned());
+        if let (Ok(key), Ok(url)) = (k, u) {
+            connect.dispatch((Settings::Proxy { url, key }, proxy_remember.get_untracked()));
         }
     };
 
@@ -274,6 +316,66 @@ fn ConnectForms() -> impl IntoView {
                     </button>
                 </form>
                 {move || failure(Way::Token).map(|e| view! { <ErrorPanel error=e method="auth.test" /> })}
+            </section>
+
+            <section class="card" aria-labelledby="proxy-heading">
+                <h2 id="proxy-heading">"Through your team's proxy"</h2>
+                <p>
+                    {move || if proxy_here.get() {
+                        "This page is served by your team's slack-admin-proxy: it holds the Slack token, and you sign in with the access key its admin gave you."
+                    } else {
+                        "If your team runs slack-admin-proxy, it holds the Slack token and you hold an access key of your own."
+                    }}
+                </p>
+                <form on:submit=connect_proxy novalidate>
+                    <label for="proxy-url">"Proxy address"</label>
+                    <input
+                        id="proxy-url"
+                        type="url"
+                        spellcheck="false"
+                        placeholder="https://slack-proxy.example.com/"
+                        aria-describedby="proxy-url-error"
+                        aria-invalid=move || proxy_url_error.get().is_some().to_string()
+                        bind:value=proxy_url
+                    />
+                    <p id="proxy-url-error" class="field-error" aria-live="polite">
+                        {move || proxy_url_error.get()}
+                    </p>
+                    <label for="proxy-key">"Access key"</label>
+                    <input
+                        id="proxy-key"
+                        type="text"
+                        class="secret"
+                        class:revealed=move || reveal.get()
+                        autocomplete="off"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        data-1p-ignore="true"
+                        data-lpignore="true"
+                        data-bwignore="true"
+                        data-form-type="other"
+                        placeholder="sak_…"
+                        aria-describedby="proxy-key-error"
+                        aria-invalid=move || proxy_error.get().is_some().to_string()
+                        bind:value=proxy_key
+                    />
+                    <p id="proxy-key-error" class="field-error" aria-live="polite">
+                        {move || proxy_error.get()}
+                    </p>
+                    <div class="checkbox">
+                        <input id="proxy-remember" type="checkbox" bind:checked=proxy_remember />
+                        <label for="proxy-remember">"Remember the key on this device"</label>
+                    </div>
+                    <button
+                        id="connect-proxy"
+                        class="button primary"
+                        type="submit"
+                        disabled=move || pending.get()
+                    >
+                        {move || if pending.get() && way.get() == Way::Proxy { "Connecting…" } else { "Connect through the proxy" }}
+                    </button>
+                </form>
+                {move || failure(Way::Proxy).map(|e| view! { <ErrorPanel error=e method="auth.test" /> })}
             </section>
         </div>
 

@@ -37,6 +37,13 @@ fn Overview() -> impl IntoView {
     let user_id = identity.auth.user_id.to_string();
     let teams = identity.org_teams.clone();
     let scopes = identity.scopes.0.clone();
+    let proxy = identity.proxy_key.clone().map(|k| {
+        if k == "read-only" {
+            "held by your team's proxy; your access key may list and read, not change anything"
+        } else {
+            "held by your team's proxy; your access key may do everything the console does"
+        }
+    });
     view! {
         <h1 class="page-title">"Overview"</h1>
         <section class="card org-card" aria-labelledby="org-heading">
@@ -55,7 +62,7 @@ fn Overview() -> impl IntoView {
                 <dt>"Signed in as"</dt>
                 <dd>{user} " " <span class="muted">"(" {user_id} ")"</span></dd>
                 <dt>"Token"</dt>
-                <dd>{kind}</dd>
+                <dd>{kind} {proxy.map(|p| view! { <span class="muted">"(" {p} ")"</span> })}</dd>
                 <dt>"Workspace of the token"</dt>
                 <dd>{workspace}</dd>
                 <dt>"Scopes"</dt>

@@ -225,8 +225,8 @@ fn e2e() -> Result<Option<u32>, String> {
     std::fs::copy(dist.join("index.html"), dist.join("404.html"))
         .map_err(|e| format!("copying index.html to 404.html: {e}"))?;
     exec(
-        cargo().args(["build", "-p", "slack-sim"]),
-        "cargo build -p slack-sim",
+        cargo().args(["build", "-p", "slack-sim", "-p", "slack-admin-proxy"]),
+        "cargo build -p slack-sim -p slack-admin-proxy",
     )?;
     let out = run_capture(
         Command::new(root().join("e2e/node_modules/.bin/playwright"))
@@ -236,6 +236,10 @@ fn e2e() -> Result<Option<u32>, String> {
             .env("APP_PORT", free_port().to_string())
             .env("SIM_PORT", free_port().to_string())
             .env("SLACK_SIM_BIN", root().join("target/debug/slack-sim"))
+            .env(
+                "SLACK_ADMIN_PROXY_BIN",
+                root().join("target/debug/slack-admin-proxy"),
+            )
             .current_dir(root().join("e2e")),
         "Playwright",
     )?;

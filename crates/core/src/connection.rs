@@ -80,6 +80,10 @@ pub struct Identity {
     pub scopes: Scopes,
     /// Whether the token is a bot token (`xoxb-` prefix or `bot_id` in `auth.test`).
     pub is_bot: bool,
+    /// Through `slack-admin-proxy`: what the access key may do (`read-only` or
+    /// `read-write`), from the proxy's `x-slack-admin-proxy` header. The token is the proxy's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_key: Option<String>,
 }
 
 /// A part of the console.
@@ -348,6 +352,25 @@ pub fn check_token(input: &str) -> Result<String, String> {
     Ok(token.to_owned())
 }
 
+/// What an access key of `slack-admin-proxy` looks like: `sak_` and 64 hex digits.
+pub fn check_proxy_key(input: &str) -> Result<String, String> {
+    let key = input.trim();
+    if key.is_empty() {
+        return Err(
+            "Paste the access key your proxy's admin gave you (it starts with sak_).".into(),
+        );
+    }
+    let hex = key.strip_prefix("sak_").unwrap_or("");
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(
+            "That is not a proxy access key: they are sak_ and 64 letters and digits, as \
+             `slack-admin-proxy keys add` printed it. Copy it again as one piece."
+                .into(),
+        );
+    }
+    Ok(key.to_owned())
+}
+
 /// Normalises the API base URL: `https://` anywhere, or `http://` on loopback only (such as a
 /// local `slack-sim`); always ends with `/`.
 pub fn check_base_url(input: &str) -> Result<String, String> {
@@ -388,6 +411,20 @@ pub fn check_base_url(input: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_proxy_key_is_sak_and_64_hex_digits() {
+        let key = format!("sak_{}", "0a".repeat(32));
+        assert_eq!(check_proxy_key(&format!("  {key}\n")).unwrap(), key);
+        assert!(check_proxy_key("")
+            .unwrap_err()
+            .contains("starts with sak_"));
+        assert!(check_proxy_key("xoxp-123")
+            .unwrap_err()
+            .contains("not a proxy access key"));
+        assert!(check_proxy_key(&format!("sak_{}", "zz".repeat(32))).is_err());
+        assert!(check_proxy_key(&key[..40]).is_err());
+    }
+
     use super::*;
     use crate::ids::{EnterpriseId, TeamId, UserId};
 
@@ -413,6 +450,7 @@ mod tests {
             org_teams: vec![],
             scopes: Scopes::from_header(scopes),
             is_bot: bot,
+            proxy_key: None,
         }
     }
 

@@ -6,6 +6,7 @@ use crate::pacer::Pacer;
 use crate::store::Store;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::handler::HandlerWithoutStateExt;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
@@ -96,13 +97,24 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/{*method}",
             post(api).options(preflight).fallback(no_such_method),
-        );
+        )
+        // What the console's connect page looks for to offer this proxy as its own.
+        .route("/proxy.json", axum::routing::get(about));
     if let Some(dir) = static_dir {
+        // Files as they are; every other path (the console's routes, `/`) is the console's
+        // page, marked as served by this proxy.
         let index = dir.join("index.html");
-        app = app.fallback_service(
-            tower_http::services::ServeDir::new(&dir)
-                .fallback(tower_http::services::ServeFile::new(index)),
-        );
+        let page = move || {
+            let index = index.clone();
+            async move { console_page(&index).await }
+        };
+        app = app
+            .route("/index.html", axum::routing::get(page.clone()))
+            .fallback_service(
+                tower_http::services::ServeDir::new(&dir)
+                    .append_index_html_on_directories(false)
+                    .fallback(page.clone().into_service()),
+            );
     }
     app.layer(DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(
@@ -124,6 +136,38 @@ fn slack_error(status: StatusCode, code: &str) -> Response<Body> {
 
 async fn no_such_method() -> Response<Body> {
     slack_error(StatusCode::NOT_FOUND, "unknown_method")
+}
+
+/// The console's page with a `<meta name="slack-admin-proxy">`: its connect page then offers
+/// this proxy, at its own address, without asking anything over the network.
+async fn console_page(index: &std::path::Path) -> Response<Body> {
+    match tokio::fs::read_to_string(index).await {
+        Ok(html) => {
+            let marked = html.replacen(
+                "<head>",
+                "<head><meta name=\"slack-admin-proxy\" content=\"api/\">",
+                1,
+            );
+            Response::builder()
+                .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+                .header(header::CACHE_CONTROL, "no-cache")
+                .body(Body::from(marked))
+                .expect("a response")
+        }
+        Err(_) => (StatusCode::NOT_FOUND, "no console here (--static-dir)").into_response(),
+    }
+}
+
+async fn about() -> Response<Body> {
+    let body = serde_json::json!({
+        "proxy": "slack-admin-proxy",
+        "version": env!("CARGO_PKG_VERSION"),
+    })
+    .to_string();
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .expect("a response")
 }
 
 async fn preflight() -> Response<Body> {
@@ -221,6 +265,7 @@ async fn api(
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let scopes = answer.headers().get("x-oauth-scopes").cloned();
     let answer_type = answer
         .headers()
         .get(header::CONTENT_TYPE)
@@ -254,6 +299,18 @@ async fn api(
     if let Some(r) = retry_after {
         response = response.header(header::RETRY_AFTER, r);
     }
+    // The token's scopes, as Slack gave them; and what this key may do, for the console.
+    if let Some(s) = scopes {
+        response = response.header("x-oauth-scopes", s);
+    }
+    response = response.header(
+        "x-slack-admin-proxy",
+        if who.read_only {
+            "read-only"
+        } else {
+            "read-write"
+        },
+    );
     response.body(Body::from(body)).expect("a response")
 }
 
@@ -302,6 +359,10 @@ async fn headers_and_cors(
     if let Some(o) = allowed_origin.and_then(|o| HeaderValue::from_str(&o).ok()) {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
         h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("retry-after, x-oauth-scopes, x-slack-admin-proxy"),
+        );
         if is_preflight {
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_METHODS,

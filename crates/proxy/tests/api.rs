@@ -104,6 +104,7 @@ async fn a_key_calls_slack_as_the_token_would_and_writes_are_audited() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["ok"], true, "{json}");
     assert!(json["user_id"].is_string());
+    assert_eq!(headers["x-slack-admin-proxy"], "read-write");
     assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert!(headers[header::CONTENT_SECURITY_POLICY]
@@ -116,8 +117,13 @@ async fn a_key_calls_slack_as_the_token_would_and_writes_are_audited() {
     assert_eq!(json["ok"], true, "{json}");
     assert_eq!(json["users"].as_array().unwrap().len(), 5);
     // A read-only key lists, and a write goes through with a read-write key, audited.
-    let (_, _, json) = send(&p.app, form("admin.teams.list", Some(&p.reader), "")).await;
+    let (_, headers, json) = send(&p.app, form("admin.teams.list", Some(&p.reader), "")).await;
     assert_eq!(json["ok"], true, "{json}");
+    assert_eq!(headers["x-slack-admin-proxy"], "read-only");
+    // The connect page finds the proxy beside the console.
+    let about = Request::get("/proxy.json").body(Body::empty()).unwrap();
+    let (_, _, json) = send(&p.app, about).await;
+    assert_eq!(json["proxy"], "slack-admin-proxy");
     let body = "team_id=T07NW4HQ1&email=proxy.invite%40example.com&channel_ids=C07A10001";
     let (_, _, json) = send(&p.app, form("admin.users.invite", Some(&p.admin), body)).await;
     assert_eq!(json["ok"], true, "{json}");
@@ -279,4 +285,37 @@ async fn the_audit_log_shows_tampering() {
         .verify_audit()
         .unwrap_err()
         .contains("entry 3 does not follow"));
+}
+
+#[tokio::test]
+async fn the_console_is_served_marked_as_this_proxys_with_its_routes_falling_back_to_it() {
+    let (upstream, _) = counting().await;
+    let dir = std::env::temp_dir().join(format!("proxy-static-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<html><head><title>c</title></head></html>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("app.js"), "console.log(1)").unwrap();
+    let p = proxy(&upstream, |c| c.static_dir = Some(dir.clone()));
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    for path in ["/", "/members?q=ana", "/index.html", "/requests"] {
+        let response = p.app.clone().oneshot(get(path)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff"
+        );
+        let html = response.into_body().collect().await.unwrap().to_bytes();
+        let html = String::from_utf8_lossy(&html);
+        assert!(
+            html.contains(r#"<meta name="slack-admin-proxy""#),
+            "{path}: {html}"
+        );
+    }
+    let response = p.app.clone().oneshot(get("/app.js")).await.unwrap();
+    let js = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&js[..], b"console.log(1)");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
