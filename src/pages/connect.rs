@@ -177,7 +177,7 @@ fn ConnectForms() -> impl IntoView {
     view! {
         <h1 class="page-title">"Connect to Slack"</h1>
         <p class="lead">
-            "Choose where the console works: a simulated org in this tab, or your own org with a token."
+            "Choose where the console works: a simulated org in this tab, your own org with a token, or your org through your team's proxy."
         </p>
         <div class="connect-grid">
             <section class="card" aria-labelledby="sandbox-heading">

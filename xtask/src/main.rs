@@ -15,7 +15,7 @@ mod weight;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] | test [--from STAGE] [--only STAGE] | bench <sim | size | invites | members | inbox>>";
+const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] [--proxy] | test [--from STAGE] [--only STAGE] | bench <sim | size | invites | members | inbox>>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,14 +37,100 @@ fn main() -> ExitCode {
     }
 }
 
+/// The console served by `slack-admin-proxy` on `port`, in front of a local `slack-sim` whose
+/// org admin token the proxy holds. The access key of "you" is written (once) to
+/// `target/proxy-data/access-key.txt`, readable by you only: the key is not printed.
+fn serve_proxy(port: &str) -> Result<(), String> {
+    let root = shell::root();
+    shell::exec(
+        shell::cargo().args(["build", "-p", "slack-sim", "-p", "slack-admin-proxy"]),
+        "build slack-sim and slack-admin-proxy",
+    )?;
+    let dist = root.join("target/proxy-dist");
+    shell::exec(
+        shell::trunk()
+            .args(["build", "--public-url", "/", "--dist"])
+            .arg(&dist)
+            .current_dir(&root),
+        "trunk build",
+    )?;
+    let bin = root.join("target/debug/slack-admin-proxy");
+    let data = root.join("target/proxy-data");
+    let key_file = data.join("access-key.txt");
+    if !key_file.exists() {
+        std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+        // Captured, never echoed.
+        let out = std::process::Command::new(&bin)
+            .args(["keys", "add", "you", "--data-dir"])
+            .arg(&data)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("slack-admin-proxy keys add: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "slack-admin-proxy keys add you failed ({}); remove {} to start afresh",
+                out.status,
+                data.display()
+            ));
+        }
+        write_private(&key_file, String::from_utf8_lossy(&out.stdout).trim())?;
+    }
+    let mut children = supervise::Supervisor::new()?;
+    let (sim, sim_url) = shell::start_sim(&[])?;
+    children.adopt("slack-sim", sim);
+    children.spawn(
+        "slack-admin-proxy",
+        std::process::Command::new(&bin)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--slack-api-url", &format!("{sim_url}/api/")])
+            .arg("--static-dir")
+            .arg(&dist)
+            .arg("--data-dir")
+            .arg(&data)
+            // The sim's org admin token: a fake sandbox token, safe to hold here.
+            .env("SLACK_ADMIN_TOKEN", "xoxp-sandbox-org-admin"),
+    )?;
+    println!("\nconsole through the proxy: http://127.0.0.1:{port}/");
+    println!(
+        "your access key is in {} (connect page: Through your team's proxy)\n",
+        key_file.display()
+    );
+    match children.wait_for("slack-admin-proxy") {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("slack-admin-proxy ended with {s}")),
+        Err(why) => Err(why),
+    }
+}
+
+/// Writes `text` to `path`, readable and writable by the owner only.
+fn write_private(path: &std::path::Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("writing {}: {e}", path.display()))?;
+    writeln!(f, "{text}").map_err(|e| e.to_string())
+}
+
 /// Builds the app and serves it with trunk (rebuilding on change), beside a `slack-sim` server
 /// for token mode.
 fn serve(args: &[String]) -> Result<(), String> {
-    let port = match args {
-        [flag, port] if flag == "--port" => port.clone(),
-        [] => "8080".to_owned(),
-        _ => return Err("usage: cargo xtask serve [--port N]".into()),
-    };
+    let mut port = "8080".to_owned();
+    let mut proxy = false;
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        match a.as_str() {
+            "--port" => port = rest.next().cloned().ok_or("--port needs a number")?,
+            "--proxy" => proxy = true,
+            _ => return Err("usage: cargo xtask serve [--port N] [--proxy]".into()),
+        }
+    }
+    if proxy {
+        return serve_proxy(&port);
+    }
     let root = shell::root();
     shell::exec(
         shell::cargo().args(["build", "-p", "slack-sim"]),
