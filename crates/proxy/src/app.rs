@@ -33,6 +33,8 @@ pub struct Config {
     pub rate_scale: f64,
     /// How long a caller may take to send its request (a slow client is cut off).
     pub read_timeout: Duration,
+    /// The Slack app's signing secret: Slack's events are accepted only with it.
+    pub signing_secret: Option<String>,
 }
 
 impl Config {
@@ -49,6 +51,7 @@ impl Config {
             max_body: 1 << 20,
             rate_scale: 1.0,
             read_timeout: Duration::from_secs(10),
+            signing_secret: None,
         }
     }
 }
@@ -98,8 +101,8 @@ pub fn router(state: AppState) -> Router {
             "/api/{*method}",
             post(api).options(preflight).fallback(no_such_method),
         )
-        // What the console's connect page looks for to offer this proxy as its own.
-        .route("/proxy.json", axum::routing::get(about));
+        .route("/proxy.json", axum::routing::get(about))
+        .route("/slack/events", post(crate::events::events));
     if let Some(dir) = static_dir {
         // Files as they are; every other path (the console's routes, `/`) is the console's
         // page, marked as served by this proxy.

@@ -5,5 +5,6 @@
 //! audit log chained by hashes.
 
 pub mod app;
+pub mod events;
 pub mod pacer;
 pub mod store;

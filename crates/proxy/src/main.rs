@@ -165,6 +165,10 @@ fn run() -> Result<(), String> {
             config.static_dir = static_dir;
             config.allow_origins = allow_origin;
             config.rate_scale = rate_scale;
+            config.signing_secret = std::env::var("SLACK_SIGNING_SECRET")
+                .ok()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty());
             tracing_subscriber::fmt()
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env()

@@ -79,6 +79,12 @@ impl Store {
                  created INTEGER NOT NULL,
                  revoked INTEGER NOT NULL DEFAULT 0
              );
+             CREATE TABLE IF NOT EXISTS events (
+                 event_id TEXT PRIMARY KEY,
+                 at INTEGER NOT NULL,
+                 type TEXT NOT NULL,
+                 body TEXT NOT NULL
+             );
              CREATE TABLE IF NOT EXISTS audit (
                  id INTEGER PRIMARY KEY AUTOINCREMENT,
                  at INTEGER NOT NULL,
@@ -236,6 +242,37 @@ impl Store {
             prev = e.hash.clone();
         }
         Ok(entries.len())
+    }
+
+    /// Records an event from Slack once: false if its `event_id` was recorded already (Slack
+    /// retries an event it thinks was not acknowledged).
+    pub fn record_event(
+        &self,
+        event_id: &str,
+        at: i64,
+        kind: &str,
+        body: &str,
+    ) -> Result<bool, String> {
+        let n = self
+            .db
+            .execute(
+                "INSERT OR IGNORE INTO events (event_id, at, type, body) VALUES (?1, ?2, ?3, ?4)",
+                params![event_id, at, kind, body],
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(n == 1)
+    }
+
+    /// The events recorded, oldest first: (event_id, type, body).
+    pub fn events(&self) -> Result<Vec<(String, String, String)>, String> {
+        let mut q = self
+            .db
+            .prepare("SELECT event_id, type, body FROM events ORDER BY rowid")
+            .map_err(|e| e.to_string())?;
+        let rows = q
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
     }
 
     /// For tests: runs raw SQL (tampering on purpose).

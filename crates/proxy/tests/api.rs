@@ -319,3 +319,73 @@ async fn the_console_is_served_marked_as_this_proxys_with_its_routes_falling_bac
     assert_eq!(&js[..], b"console.log(1)");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn slacks_events_are_verified_answered_and_recorded_once() {
+    let (upstream, hits) = counting().await;
+    let secret = "8f742231b10e8888abcd99yyyzzz85a5";
+    let store = Store::in_memory().unwrap();
+    let mut config = Config::new(&upstream, SIM_TOKEN);
+    config.signing_secret = Some(secret.into());
+    let state = app::state(config, store);
+    let app = app::router(state.clone());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let event = |body: &str, ts: i64, sig: Option<&str>, retry: Option<&str>| {
+        let signature = sig
+            .map(str::to_owned)
+            .unwrap_or_else(|| slack_admin_proxy::events::sign(secret, ts, body.as_bytes()));
+        let mut r = Request::post("/slack/events")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-slack-request-timestamp", ts.to_string())
+            .header("x-slack-signature", signature);
+        if let Some(n) = retry {
+            r = r.header("x-slack-retry-num", n);
+        }
+        r.body(Body::from(body.to_owned())).unwrap()
+    };
+    let status_of = |r: Request<Body>| {
+        let app = app.clone();
+        async move { app.oneshot(r).await.unwrap().status() }
+    };
+    // The URL check Slack makes when the app's events are set up.
+    let challenge = r#"{"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","token":"x"}"#;
+    let (status, _, json) = send(&app, event(challenge, now, None, None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        json["challenge"],
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
+    // An invite request, delivered, then retried: recorded once.
+    let requested = r#"{"type":"event_callback","event_id":"Ev0123","event":{"type":"invite_requested","invite_request":{"id":"Ir1","email":"new@example.com","date_created":1,"requester_ids":["U1"],"channel_ids":[],"invite_type":"full_member","real_name":null,"date_expire":null,"request_reason":null,"team":{"id":"T1","name":"HQ","domain":"hq"}}}}"#;
+    assert_eq!(
+        status_of(event(requested, now, None, None)).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status_of(event(requested, now, None, Some("1"))).await,
+        StatusCode::OK
+    );
+    // Refused: a bad signature, a stale timestamp, a replay of an old signed request.
+    let bad = "v0=0000000000000000000000000000000000000000000000000000000000000000";
+    assert_eq!(
+        status_of(event(requested, now, Some(bad), None)).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        status_of(event(requested, now - 301, None, None)).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let events = state.store.lock().unwrap().events().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].0, "Ev0123");
+    assert_eq!(events[0].1, "invite_requested");
+    assert!(events[0].2.contains("new@example.com"));
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+    // Without a signing secret, events are off.
+    let p = proxy(&upstream, |_| {});
+    let (status, _, _) = send(&p.app, event(requested, now, None, None)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
