@@ -195,14 +195,15 @@ fn conformance() -> Result<Option<u32>, String> {
         return Err("crates/sim/conformance is missing".into());
     }
     exec(
-        cargo().args(["build", "-p", "slack-sim"]),
-        "cargo build -p slack-sim",
+        cargo().args(["build", "-p", "slack-sim", "-p", "slack-admin-proxy"]),
+        "cargo build -p slack-sim -p slack-admin-proxy",
     )?;
     let out = run_capture(
         Command::new(root().join(".venv/bin/python"))
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
             .arg(&dir)
             .env("SLACK_SIM_BIN", root().join("target/debug/slack-sim"))
+            .env("SLACK_ADMIN_PROXY_BIN", root().join("target/debug/slack-admin-proxy"))
             .current_dir(root()),
         "pytest with slack_sdk against slack-sim",
     )?;
