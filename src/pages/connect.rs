@@ -117,7 +117,7 @@ fn ConnectForms() -> impl IntoView {
         match connect.value().get() {
             Some(Err(e)) => Some(e),
             Some(Ok(())) => None,
-            None if w == Way::Token => session.restore_error().get(),
+            None if w == Way::Token || w == Way::Proxy => session.restore_error().get(),
             None => None,
         }
     };
@@ -165,8 +165,15 @@ fn ConnectForms() -> impl IntoView {
             return;
         }
         let k = slack_admin_core::connection::check_proxy_key(&proxy_key.get_untracked());
-        let u = check_base_url(&proxy_url.get_untracked())
-            .and_then(|u| crate::page_origin::check_connect(&u).map(|()| u));
+        // The address an SDK would be given (…/api/) is the proxy's too.
+        let typed = proxy_url.get_untracked();
+        let typed = typed.trim();
+        let typed = typed
+            .strip_suffix("api/")
+            .or_else(|| typed.strip_suffix("api"))
+            .unwrap_or(typed);
+        let u =
+            check_base_url(typed).and_then(|u| crate::page_origin::check_connect(&u).map(|()| u));
         proxy_error.set(k.as_ref().err().cloned());
         proxy_url_error.set(u.as_ref().err().cloned());
         if let (Ok(key), Ok(url)) = (k, u) {
@@ -297,7 +304,7 @@ fn ConnectForms() -> impl IntoView {
                         "connected; anyone using this browser profile can read it. "
                         "Disconnect wipes it. Unticked, the token lives only in this tab's memory."
                     </p>
-                    {shared.map(|why| view! {
+                    {shared.clone().map(|why| view! {
                         <p id="remember-shared" class="notice" class:warning=move || remember.get()>
                             <strong>"Best left off here. "</strong>
                             {why}
@@ -363,9 +370,16 @@ fn ConnectForms() -> impl IntoView {
                         {move || proxy_error.get()}
                     </p>
                     <div class="checkbox">
-                        <input id="proxy-remember" type="checkbox" bind:checked=proxy_remember />
+                        <input id="proxy-remember" type="checkbox" aria-describedby="proxy-remember-shared" bind:checked=proxy_remember />
                         <label for="proxy-remember">"Remember the key on this device"</label>
                     </div>
+                    {shared.map(|why| view! {
+                        <p id="proxy-remember-shared" class="notice" class:warning=move || proxy_remember.get()>
+                            <strong>"Best left off here. "</strong>
+                            {why}
+                            " A remembered key could be read by those sites; ask your proxy's admin to serve the console from the proxy itself."
+                        </p>
+                    })}
                     <button
                         id="connect-proxy"
                         class="button primary"

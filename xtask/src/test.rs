@@ -203,7 +203,10 @@ fn conformance() -> Result<Option<u32>, String> {
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
             .arg(&dir)
             .env("SLACK_SIM_BIN", root().join("target/debug/slack-sim"))
-            .env("SLACK_ADMIN_PROXY_BIN", root().join("target/debug/slack-admin-proxy"))
+            .env(
+                "SLACK_ADMIN_PROXY_BIN",
+                root().join("target/debug/slack-admin-proxy"),
+            )
             .current_dir(root()),
         "pytest with slack_sdk against slack-sim",
     )?;

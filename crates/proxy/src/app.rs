@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How the proxy runs.
-#[derive(Clone, Debug)]
+/// How the proxy runs. Its `Debug` leaves the secrets out.
+#[derive(Clone)]
 pub struct Config {
     /// Slack's Web API (or a slack-sim), ending with `/`.
     pub slack_api_url: String,
@@ -35,6 +35,18 @@ pub struct Config {
     pub read_timeout: Duration,
     /// The Slack app's signing secret: Slack's events are accepted only with it.
     pub signing_secret: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("slack_api_url", &self.slack_api_url)
+            .field("static_dir", &self.static_dir)
+            .field("allow_origins", &self.allow_origins)
+            .field("max_body", &self.max_body)
+            .field("rate_scale", &self.rate_scale)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -87,9 +99,15 @@ pub fn allowed(method: &str) -> Option<&'static MethodInfo> {
         .find(|m| m.name == method)
 }
 
-/// Whether a read-only key may call `m`: it needs no write scope.
+/// Whether a read-only key may call `m`: it needs read scopes only (`users:read.email` is
+/// one). A method without scopes is a read only if it is `auth.test`.
 pub fn is_read(m: &MethodInfo) -> bool {
-    m.scopes.iter().all(|s| s.ends_with(":read"))
+    if m.scopes.is_empty() {
+        return m.name == "auth.test";
+    }
+    m.scopes
+        .iter()
+        .all(|s| s.ends_with(":read") || s.contains(":read."))
 }
 
 pub fn router(state: AppState) -> Router {
@@ -101,6 +119,8 @@ pub fn router(state: AppState) -> Router {
             "/api/{*method}",
             post(api).options(preflight).fallback(no_such_method),
         )
+        .route("/api", axum::routing::any(no_such_method))
+        .route("/api/", axum::routing::any(no_such_method))
         .route("/proxy.json", axum::routing::get(about))
         .route("/slack/events", post(crate::events::events));
     if let Some(dir) = static_dir {
@@ -183,7 +203,10 @@ fn presented_key(headers: &HeaderMap, form: &[(String, String)]) -> Option<Strin
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| {
+            let (scheme, rest) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(rest)
+        })
         .map(|v| v.trim().to_owned())
         .or_else(|| {
             form.iter()
@@ -202,18 +225,15 @@ async fn api(
     let Some(info) = allowed(&method) else {
         return slack_error(StatusCode::NOT_FOUND, "unknown_method");
     };
-    let limit = state.config.max_body;
-    let read =
-        tokio::time::timeout(state.config.read_timeout, axum::body::to_bytes(body, limit)).await;
-    let bytes: Bytes = match read {
-        Err(_) => return slack_error(StatusCode::REQUEST_TIMEOUT, "request_timeout"),
-        Ok(Err(_)) => return slack_error(StatusCode::PAYLOAD_TOO_LARGE, "request_too_large"),
-        Ok(Ok(b)) => b,
+    let bytes = match read_body(&state, body).await {
+        Ok(b) => b,
+        Err(r) => return r,
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if !bytes.is_empty() && !content_type.starts_with("application/x-www-form-urlencoded") {
         return slack_error(StatusCode::OK, "invalid_form_data");
     }
@@ -242,7 +262,68 @@ async fn api(
     }
     // Only the form goes on, without the caller's key; the server's token goes in the header.
     let fields: Vec<(String, String)> = form.into_iter().filter(|(k, _)| k != "token").collect();
-    let wait = state.pacer.reserve(&method, info.tier, Instant::now());
+    // A turn more than MAX_WAIT away is not queued for (a flood of calls would otherwise push
+    // every admin's next call of this method an hour away): Slack's own answer instead.
+    let Some(wait) = state
+        .pacer
+        .reserve(&method, info.tier, Instant::now(), MAX_WAIT)
+    else {
+        let mut r = slack_error(StatusCode::TOO_MANY_REQUESTS, "ratelimited");
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+        return r;
+    };
+    // A write is in the audit log before it is sent; if it cannot be, it is not sent.
+    let target = serde_json::to_string(&fields).unwrap_or_default();
+    if write {
+        let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = store.audit(unix_now(), &who.name, &method, &target, "sent") {
+            tracing::error!(error = %e, "writing the audit log");
+            return slack_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
+        }
+    }
+    // The call and its outcome's audit entry finish even if the caller goes away meanwhile.
+    let task = tokio::spawn(forward(state, method, who, fields, target, write, wait));
+    match task.await {
+        Ok(r) => r,
+        Err(_) => slack_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+    }
+}
+
+/// The longest a call waits for its turn before the proxy answers `ratelimited` instead.
+pub const MAX_WAIT: Duration = Duration::from_secs(20);
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The request's body, at most `max_body` bytes within `read_timeout`.
+async fn read_body(state: &AppState, body: Body) -> Result<Bytes, Response<Body>> {
+    use http_body_util::BodyExt;
+    let limited = http_body_util::Limited::new(body, state.config.max_body);
+    match tokio::time::timeout(state.config.read_timeout, limited.collect()).await {
+        Err(_) => Err(slack_error(StatusCode::REQUEST_TIMEOUT, "request_timeout")),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(slack_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request_too_large",
+        )),
+        Ok(Err(_)) => Err(slack_error(StatusCode::BAD_REQUEST, "invalid_form_data")),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+    }
+}
+
+/// Sends the call to Slack at its turn and hands back Slack's answer as it came.
+async fn forward(
+    state: AppState,
+    method: String,
+    who: crate::store::KeyInfo,
+    fields: Vec<(String, String)>,
+    target: String,
+    write: bool,
+    wait: Duration,
+) -> Response<Body> {
     if !wait.is_zero() {
         tokio::time::sleep(wait).await;
     }
@@ -254,11 +335,19 @@ async fn api(
         .form(&fields)
         .send()
         .await;
+    let audit = |outcome: &str| {
+        if write {
+            let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(e) = store.audit(unix_now(), &who.name, &method, &target, outcome) {
+                tracing::error!(error = %e, "writing the audit log");
+            }
+        }
+    };
     let answer = match sent {
         Ok(a) => a,
         Err(e) => {
-            // reqwest's error names the URL (no token in it: the token is in a header).
             tracing::warn!(%method, error = %e.without_url(), "Slack did not answer");
+            audit("unknown: no answer from Slack");
             return slack_error(StatusCode::BAD_GATEWAY, "service_unavailable");
         }
     };
@@ -274,28 +363,24 @@ async fn api(
         .get(header::CONTENT_TYPE)
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static("application/json; charset=utf-8"));
-    let body = answer.bytes().await.unwrap_or_default();
+    let Ok(body) = answer.bytes().await else {
+        audit("unknown: Slack's answer was cut off");
+        return slack_error(StatusCode::BAD_GATEWAY, "service_unavailable");
+    };
     if status == StatusCode::TOO_MANY_REQUESTS {
+        // At most an hour, whatever the header says.
         let secs = retry_after
             .as_deref()
             .and_then(|s| s.trim().parse::<u64>().ok())
-            .unwrap_or(30);
+            .unwrap_or(30)
+            .min(3_600);
         state
             .pacer
             .hold(&method, Duration::from_secs(secs), Instant::now());
     }
     let outcome = outcome_of(status, &body);
     tracing::info!(key = %who.name, %method, status = status.as_u16(), %outcome, "called Slack");
-    if write {
-        let target = serde_json::to_string(&fields).unwrap_or_default();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
-        if let Err(e) = store.audit(now, &who.name, &method, &target, &outcome) {
-            tracing::error!(error = %e, "writing the audit log");
-        }
-    }
+    audit(&outcome);
     let mut response = Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, answer_type);
@@ -338,10 +423,28 @@ async fn headers_and_cors(
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let allowed_origin = origin.filter(|o| state.config.allow_origins.iter().any(|a| a == o));
+    let allowed_origin = origin
+        .clone()
+        .filter(|o| state.config.allow_origins.iter().any(|a| a == o));
+    // A page of this proxy's own address sends its own origin; an SDK sends none.
+    let own = origin.as_deref().is_some_and(|o| {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        o.split_once("://")
+            .is_some_and(|(_, authority)| authority == host)
+    });
     let is_preflight = request.method() == Method::OPTIONS;
+    let foreign = origin.is_some() && allowed_origin.is_none() && !own;
+    let to_api = request.uri().path().starts_with("/api");
     let mut response = if is_preflight && allowed_origin.is_none() {
         StatusCode::FORBIDDEN.into_response()
+    } else if foreign && to_api {
+        // A page of another site: even a "simple" form POST, which browsers send without
+        // asking first, is refused before anything reaches Slack.
+        slack_error(StatusCode::FORBIDDEN, "origin_not_allowed")
     } else {
         next.run(request).await
     };
@@ -359,9 +462,9 @@ async fn headers_and_cors(
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::VARY, HeaderValue::from_static("Origin"));
     if let Some(o) = allowed_origin.and_then(|o| HeaderValue::from_str(&o).ok()) {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
-        h.insert(header::VARY, HeaderValue::from_static("Origin"));
         h.insert(
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
             HeaderValue::from_static("retry-after, x-oauth-scopes, x-slack-admin-proxy"),

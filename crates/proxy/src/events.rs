@@ -19,7 +19,7 @@ pub fn verify(secret: &str, timestamp: &str, body: &[u8], signature: &str, now: 
     let Ok(ts) = timestamp.trim().parse::<i64>() else {
         return false;
     };
-    if (now - ts).abs() > MAX_SKEW_S {
+    if now.abs_diff(ts) > MAX_SKEW_S as u64 {
         return false;
     }
     let Some(hex) = signature.trim().strip_prefix("v0=") else {
@@ -69,16 +69,29 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
         .expect("a response")
 }
 
+/// The largest event accepted (Slack's are a few KB).
+pub const MAX_EVENT_BYTES: usize = 64 * 1024;
+
 pub async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response<Body> {
     let Some(secret) = state.config.signing_secret.as_deref() else {
         return plain(
             StatusCode::NOT_FOUND,
             "events are off: start the proxy with SLACK_SIGNING_SECRET",
         );
+    };
+    // Read with a limit and a deadline before anything else: this address is public.
+    let body: Bytes = {
+        use http_body_util::BodyExt;
+        let limited = http_body_util::Limited::new(body, MAX_EVENT_BYTES);
+        match tokio::time::timeout(state.config.read_timeout, limited.collect()).await {
+            Ok(Ok(c)) => c.to_bytes(),
+            Ok(Err(_)) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "too large"),
+            Err(_) => return plain(StatusCode::REQUEST_TIMEOUT, "too slow"),
+        }
     };
     let get = |name: &str| {
         headers

@@ -160,6 +160,15 @@ fn run() -> Result<(), String> {
             if token.is_empty() {
                 return Err("the Slack token is empty".into());
             }
+            let url = slack_api_url.trim();
+            let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                .iter()
+                .any(|p| url.starts_with(p));
+            if !url.starts_with("https://") && !loopback {
+                return Err(format!(
+                    "--slack-api-url {url}: the token would travel unencrypted; use https:// (http:// only on loopback, for a slack-sim)"
+                ));
+            }
             let store = Store::open(&data_dir)?;
             let mut config = Config::new(&slack_api_url, &token);
             config.static_dir = static_dir;

@@ -38,9 +38,16 @@ impl Pacer {
         Duration::from_secs_f64(60.0 / (f64::from(tier.per_minute()) * self.scale))
     }
 
-    /// Takes the next turn of `method` and returns how long to wait for it. Turns are handed
-    /// out in order, so callers queue rather than race.
-    pub fn reserve(&self, method: &str, tier: Tier, now: Instant) -> Duration {
+    /// Takes the next turn of `method` and returns how long to wait for it, or `None` (and
+    /// takes nothing) when that turn is more than `max_wait` away. Turns are handed out in
+    /// order, so callers queue rather than race, and the queue never grows past `max_wait`.
+    pub fn reserve(
+        &self,
+        method: &str,
+        tier: Tier,
+        now: Instant,
+        max_wait: Duration,
+    ) -> Option<Duration> {
         let interval = self.interval(tier);
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         let slot = slots.entry(method.to_owned()).or_default();
@@ -49,15 +56,20 @@ impl Pacer {
             .flatten()
             .max()
             .unwrap_or(now);
+        if start - now > max_wait {
+            return None;
+        }
         slot.next_at = Some(start + interval);
-        start - now
+        Some(start - now)
     }
 
     /// Slack answered 429 for `method`: nobody calls it before `retry_after` has passed.
     pub fn hold(&self, method: &str, retry_after: Duration, now: Instant) {
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         let slot = slots.entry(method.to_owned()).or_default();
-        let until = now + retry_after;
+        let until = now
+            .checked_add(retry_after)
+            .unwrap_or(now + Duration::from_secs(3_600));
         slot.hold_until = Some(slot.hold_until.map_or(until, |h| h.max(until)));
     }
 }
@@ -70,32 +82,42 @@ mod tests {
     fn calls_of_a_method_are_spaced_by_its_tier_for_every_caller() {
         let p = Pacer::new(1.0);
         let t = Instant::now();
+        let max = Duration::from_secs(7);
+        let set_admin = |at: Instant| p.reserve("admin.users.setAdmin", Tier::Two, at, max);
         // Tier 2: 20 a minute, one every 3 s, whoever asks.
+        assert_eq!(set_admin(t), Some(Duration::ZERO));
+        assert_eq!(set_admin(t), Some(Duration::from_secs(3)));
+        assert_eq!(set_admin(t), Some(Duration::from_secs(6)));
+        // The next turn is 9 s away: refused, and nothing taken (a flood cannot push it on).
+        assert_eq!(set_admin(t), None);
+        assert_eq!(set_admin(t), None);
         assert_eq!(
-            p.reserve("admin.users.setAdmin", Tier::Two, t),
-            Duration::ZERO
-        );
-        assert_eq!(
-            p.reserve("admin.users.setAdmin", Tier::Two, t),
-            Duration::from_secs(3)
-        );
-        assert_eq!(
-            p.reserve("admin.users.setAdmin", Tier::Two, t),
-            Duration::from_secs(6)
+            set_admin(t + Duration::from_secs(3)),
+            Some(Duration::from_secs(6))
         );
         // Another method has its own allowance.
-        assert_eq!(p.reserve("admin.users.list", Tier::Four, t), Duration::ZERO);
+        assert_eq!(
+            p.reserve("admin.users.list", Tier::Four, t, max),
+            Some(Duration::ZERO)
+        );
     }
 
     #[test]
     fn a_429_holds_the_method_for_everyone() {
         let p = Pacer::new(1.0);
         let t = Instant::now();
+        let max = Duration::from_secs(60);
         p.hold("users.list", Duration::from_secs(30), t);
         assert_eq!(
-            p.reserve("users.list", Tier::Two, t),
-            Duration::from_secs(30)
+            p.reserve("users.list", Tier::Two, t, max),
+            Some(Duration::from_secs(30))
         );
-        assert_eq!(p.reserve("users.info", Tier::Four, t), Duration::ZERO);
+        assert_eq!(
+            p.reserve("users.info", Tier::Four, t, max),
+            Some(Duration::ZERO)
+        );
+        // A Retry-After beyond reason does not overflow.
+        p.hold("users.info", Duration::from_secs(u64::MAX), t);
+        assert_eq!(p.reserve("users.info", Tier::Four, t, max), None);
     }
 }

@@ -58,8 +58,12 @@ impl Store {
     /// Opens (and creates) `dir/proxy.sqlite3`.
     pub fn open(dir: &Path) -> Result<Self, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        // Keys' hashes, the audit log and requesters' addresses: for this user only.
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         let path = dir.join("proxy.sqlite3");
         let db = Connection::open(&path).map_err(|e| format!("opening {}: {e}", path.display()))?;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
         Self::init(db)
     }
 
@@ -116,7 +120,7 @@ impl Store {
                 rusqlite::Error::SqliteFailure(f, _)
                     if f.code == rusqlite::ErrorCode::ConstraintViolation =>
                 {
-                    format!("a key named {name:?} exists already (revoke it first, or choose another name)")
+                    format!("a key named {name:?} exists already (names are never reused, even revoked ones, so that the audit log stays unambiguous: choose another name)")
                 }
                 e => e.to_string(),
             })?;
@@ -196,6 +200,9 @@ impl Store {
                 params![at, key, method, target, outcome, prev, hash],
             )
             .map_err(|e| e.to_string())?;
+        // The head of the chain, outside the database too: a log that lost its last entries
+        // still verifies on its own, but not against the journal.
+        tracing::info!(audit_head = %hash, "audit entry written");
         Ok(())
     }
 

@@ -135,7 +135,7 @@ async fn a_key_calls_slack_as_the_token_would_and_writes_are_audited() {
 async fn every_refusal_is_slack_shaped_and_nothing_reaches_slack() {
     let (upstream, hits) = counting().await;
     let p = proxy(&upstream, |c| c.max_body = 4096);
-    let cases: Vec<(&str, Request<Body>, &str)> = vec![
+    let mut cases: Vec<(&str, Request<Body>, &str)> = vec![
         ("no key", form("auth.test", None, ""), "not_authed"),
         (
             "a wrong key",
@@ -190,6 +190,11 @@ async fn every_refusal_is_slack_shaped_and_nothing_reaches_slack() {
             "unknown_method",
         ),
     ];
+    cases.push((
+        "no method at all",
+        form("", Some(&p.admin), ""),
+        "unknown_method",
+    ));
     for (what, request, code) in cases {
         let (_, _, json) = send(&p.app, request).await;
         assert_eq!(json["ok"], false, "{what}: {json}");
@@ -200,9 +205,15 @@ async fn every_refusal_is_slack_shaped_and_nothing_reaches_slack() {
         0,
         "a refused call reached Slack"
     );
-    // The same key that was refused above works for what it may do.
-    let (_, _, json) = send(&p.app, form("auth.test", Some(&p.reader), "")).await;
-    assert_eq!(json["ok"], true);
+    // The same key that was refused above works for what it may do, whatever the case of
+    // "Bearer"; a read-only key may look someone up by email (users:read.email is a read).
+    let mut r = form("users.lookupByEmail", None, "email=a%40b.c");
+    r.headers_mut().insert(
+        header::AUTHORIZATION,
+        format!("bearer {}", p.reader).parse().unwrap(),
+    );
+    let (_, _, json) = send(&p.app, r).await;
+    assert_eq!(json["ok"], true, "{json}");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
@@ -230,12 +241,33 @@ async fn cors_only_for_the_origins_given() {
     let (status, headers, _) = send(&p.app, preflight("https://evil.example")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    // A "simple" POST from another site's page is refused, and nothing reaches Slack.
     let mut call = form("auth.test", Some(&p.admin), "");
     call.headers_mut()
         .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
-    let (_, headers, _) = send(&p.app, call).await;
+    let (status, headers, json) = send(&p.app, call).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(json["error"], "origin_not_allowed");
     assert!(headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
-    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+    // The allowed origin, and a page of the proxy's own address, go through.
+    let mut call = form("auth.test", Some(&p.admin), "");
+    call.headers_mut()
+        .insert(header::ORIGIN, "https://console.example".parse().unwrap());
+    let (_, headers, json) = send(&p.app, call).await;
+    assert_eq!(json["ok"], true);
+    assert_eq!(
+        headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://console.example"
+    );
+    let mut call = form("auth.test", Some(&p.admin), "");
+    call.headers_mut()
+        .insert(header::ORIGIN, "http://proxy.local:8787".parse().unwrap());
+    call.headers_mut()
+        .insert(header::HOST, "proxy.local:8787".parse().unwrap());
+    let (_, _, json) = send(&p.app, call).await;
+    assert_eq!(json["ok"], true);
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]
@@ -256,17 +288,19 @@ async fn the_audit_log_shows_tampering() {
         let (_, _, json) = send(&app, form("admin.users.setAdmin", Some(&key), &body)).await;
         assert_eq!(json["ok"], true);
     }
-    // Reads are not audited.
+    // Reads are not audited; each write twice: before it is sent, and with Slack's answer.
     send(&app, form("admin.users.list", Some(&key), "")).await;
     let store = state.store.lock().unwrap();
     let entries = store.audit_entries().unwrap();
-    assert_eq!(entries.len(), 3);
+    assert_eq!(entries.len(), 6);
     assert_eq!(entries[0].key, "ana");
     assert_eq!(entries[0].method, "admin.users.setAdmin");
     assert!(entries[0].target.contains("W1"));
     assert!(!entries[0].target.contains(SIM_TOKEN) && !entries[0].target.contains(&key));
-    assert_eq!(entries[0].outcome, "ok");
-    assert_eq!(store.verify_audit().unwrap(), 3);
+    assert_eq!(entries[0].outcome, "sent");
+    assert_eq!(entries[1].outcome, "ok");
+    assert_eq!(entries[1].target, entries[0].target);
+    assert_eq!(store.verify_audit().unwrap(), 6);
     store
         .execute_raw("UPDATE audit SET target = 'x' WHERE id = 2")
         .unwrap();
@@ -276,10 +310,17 @@ async fn the_audit_log_shows_tampering() {
         .contains("entry 2 was changed"));
     store
         .execute_raw(
-            "UPDATE audit SET target = '[[\"user_id\",\"W2\"],[\"team_id\",\"T1\"]]' WHERE id = 2",
+            "UPDATE audit SET target = '[[\"user_id\",\"W1\"],[\"team_id\",\"T1\"]]' WHERE id = 2",
         )
         .unwrap();
-    assert_eq!(store.verify_audit().unwrap(), 3);
+    store
+        .execute_raw("UPDATE audit SET outcome = 'sent' WHERE id = 2")
+        .unwrap();
+    assert!(store.verify_audit().is_err());
+    store
+        .execute_raw("UPDATE audit SET outcome = 'ok' WHERE id = 2")
+        .unwrap();
+    assert_eq!(store.verify_audit().unwrap(), 6);
     store.execute_raw("DELETE FROM audit WHERE id = 2").unwrap();
     assert!(store
         .verify_audit()
@@ -377,6 +418,14 @@ async fn slacks_events_are_verified_answered_and_recorded_once() {
     assert_eq!(
         status_of(event(requested, now - 301, None, None)).await,
         StatusCode::UNAUTHORIZED
+    );
+    let huge = format!(
+        r#"{{"type":"event_callback","event_id":"Ev9","pad":"{}"}}"#,
+        "a".repeat(100_000)
+    );
+    assert_eq!(
+        status_of(event(&huge, now, None, None)).await,
+        StatusCode::PAYLOAD_TOO_LARGE
     );
     let events = state.store.lock().unwrap().events().unwrap();
     assert_eq!(events.len(), 1);
