@@ -95,5 +95,11 @@ test("a bad key is refused with the reason, and a read-only key is told what it 
   await page.getByLabel("Access key").fill(keys.reader);
   await page.getByRole("button", { name: "Connect through the proxy" }).click();
   await expect(page.getByText(/your access key may list and read, not change anything/)).toBeVisible();
+  await expect(page.locator(".capability", { hasText: "Invite people" })).toContainText("read-only");
   await screenshot(page, "overview-proxy-read-only");
+  // The requests can be seen, not answered.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Requests/ }).click();
+  await expect(page.getByText(/Your access key to the proxy is read-only/)).toBeVisible();
+  await expect(page.locator("ul.requests > li").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
 });

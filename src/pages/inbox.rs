@@ -97,6 +97,8 @@ fn InboxView() -> impl IntoView {
     }
     store.ensure(session);
     members.ensure(session);
+    // Through the proxy with a read-only key: requests can be seen, not answered.
+    let read_only = connection.identity.proxy_key.as_deref() == Some("read-only");
     // What arrives while the admin looks at the list is seen (it keeps its New mark); in a
     // hidden tab it counts in the title until the tab is shown.
     Effect::new(move |_| {
@@ -251,7 +253,7 @@ fn InboxView() -> impl IntoView {
         move_to(next);
     };
     let ask_or_decide = move |keys: Vec<Key>, verdict: Verdict| {
-        if keys.is_empty() {
+        if keys.is_empty() || read_only {
             return;
         }
         if verdict == Verdict::Deny && ask_before_deny.get_untracked() {
@@ -469,6 +471,7 @@ fn InboxView() -> impl IntoView {
                                     ask_or_decide(vec![key], verdict)
                                 })
                                 on_toggle=Callback::new(toggle)
+                                read_only=read_only
                             />
                         }
                     }
@@ -516,6 +519,7 @@ fn InboxView() -> impl IntoView {
                 </label>
                 <button
                     class="button primary"
+                    hidden=read_only
                     disabled=move || selected.with(HashSet::is_empty)
                     on:click=move |_| ask_or_decide(selection(), Verdict::Approve)
                 >
@@ -523,6 +527,7 @@ fn InboxView() -> impl IntoView {
                 </button>
                 <button
                     class="button secondary"
+                    hidden=read_only
                     disabled=move || selected.with(HashSet::is_empty)
                     on:click=move |_| ask_or_decide(selection(), Verdict::Deny)
                 >
@@ -604,6 +609,11 @@ fn InboxView() -> impl IntoView {
             </div>
         </div>
         <CheckedLine />
+        {read_only.then(|| view! {
+            <p class="notice">
+                "Your access key to the proxy is read-only: you can see the requests and their history, not answer them."
+            </p>
+        })}
         <p class="visually-hidden" role="status" aria-live="polite">{move || store.said().get()}</p>
         <div class="tabs" role="tablist" aria-label="Requests">
             {tab_button(Tab::Pending, "Pending", "tab-pending")}
@@ -692,6 +702,8 @@ fn RequestItem(
     team_names: Arc<HashMap<TeamId, String>>,
     on_decide: Callback<(Key, Verdict)>,
     on_toggle: Callback<Key>,
+    /// A read-only access key: no decisions.
+    read_only: bool,
 ) -> impl IntoView {
     let members = expect_context::<Members>();
     let key = entry.key.clone();
@@ -828,16 +840,18 @@ fn RequestItem(
                     </div>
                 })}
             </div>
-            <div class="request-actions">
-                <button class="button primary" on:click=move |ev| {
-                    ev.stop_propagation();
-                    on_decide.run((key_a.clone(), Verdict::Approve))
-                }>"Approve"</button>
-                <button class="button secondary" on:click=move |ev| {
-                    ev.stop_propagation();
-                    on_decide.run((key_d.clone(), Verdict::Deny))
-                }>"Deny"</button>
-            </div>
+            {(!read_only).then(|| view! {
+                <div class="request-actions">
+                    <button class="button primary" on:click=move |ev| {
+                        ev.stop_propagation();
+                        on_decide.run((key_a.clone(), Verdict::Approve))
+                    }>"Approve"</button>
+                    <button class="button secondary" on:click=move |ev| {
+                        ev.stop_propagation();
+                        on_decide.run((key_d.clone(), Verdict::Deny))
+                    }>"Deny"</button>
+                </div>
+            })}
         </li>
     }
 }

@@ -62,7 +62,7 @@ fn Overview() -> impl IntoView {
                 <dt>"Signed in as"</dt>
                 <dd>{user} " " <span class="muted">"(" {user_id} ")"</span></dd>
                 <dt>"Token"</dt>
-                <dd>{kind} {proxy.map(|p| view! { <span class="muted">"(" {p} ")"</span> })}</dd>
+                <dd>{kind} {proxy.map(|p| view! { <span class="muted">" (" {p} ")"</span> })}</dd>
                 <dt>"Workspace of the token"</dt>
                 <dd>{workspace}</dd>
                 <dt>"Scopes"</dt>

@@ -193,7 +193,34 @@ impl Identity {
 
     /// Feature by feature: does it work here, via which method, and if not, why.
     pub fn capabilities(&self) -> Vec<Capability> {
-        Feature::ALL.iter().map(|f| self.capability(*f)).collect()
+        Feature::ALL
+            .iter()
+            .map(|f| self.with_key(self.capability(*f)))
+            .collect()
+    }
+
+    /// Through the proxy with a read-only access key, nothing that writes works, whatever the
+    /// token behind it may do (the proxy refuses with `no_permission`).
+    fn with_key(&self, cap: Capability) -> Capability {
+        if self.proxy_key.as_deref() != Some("read-only") || !cap.available() {
+            return cap;
+        }
+        const WHY: &str = "Your access key to the proxy is read-only: ask the proxy's admin for \
+                           a read-write key.";
+        match cap.feature {
+            Feature::Invite | Feature::Roles | Feature::GuestExpiration => {
+                Capability::no(cap.feature, WHY)
+            }
+            Feature::InviteRequests => Capability {
+                note: Some(
+                    "Read-only access key: the requests and their history can be seen, not \
+                     answered."
+                        .into(),
+                ),
+                ..cap
+            },
+            Feature::Members | Feature::Channels => cap,
+        }
     }
 
     fn capability(&self, feature: Feature) -> Capability {
@@ -411,6 +438,21 @@ pub fn check_base_url(input: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_read_only_proxy_key_can_do_nothing_that_writes() {
+        let mut i = identity(true, Some(ADMIN), false);
+        assert!(cap(&i, Feature::Invite).available());
+        i.proxy_key = Some("read-only".into());
+        assert!(!cap(&i, Feature::Invite).available());
+        assert!(cap(&i, Feature::Invite).note.unwrap().contains("read-only"));
+        assert!(!cap(&i, Feature::Roles).available());
+        assert!(cap(&i, Feature::Members).available());
+        let requests = cap(&i, Feature::InviteRequests);
+        assert!(requests.available() && requests.note.unwrap().contains("not answered"));
+        i.proxy_key = Some("read-write".into());
+        assert!(cap(&i, Feature::Invite).available());
+    }
+
     #[test]
     fn a_proxy_key_is_sak_and_64_hex_digits() {
         let key = format!("sak_{}", "0a".repeat(32));
