@@ -59,16 +59,23 @@ fn serve_proxy(port: &str) -> Result<(), String> {
     let key_file = data.join("access-key.txt");
     if !key_file.exists() {
         std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
-        // Captured, never echoed.
+        // Captured, never echoed. A name of its own each time: a key whose file was lost
+        // (an interrupted run) keeps its name, and names are never reused.
+        let name = format!(
+            "you-{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        );
         let out = std::process::Command::new(&bin)
-            .args(["keys", "add", "you", "--data-dir"])
+            .args(["keys", "add", &name, "--data-dir"])
             .arg(&data)
             .stderr(std::process::Stdio::null())
             .output()
             .map_err(|e| format!("slack-admin-proxy keys add: {e}"))?;
         if !out.status.success() {
             return Err(format!(
-                "slack-admin-proxy keys add you failed ({}); remove {} to start afresh",
+                "slack-admin-proxy keys add {name} failed ({}); remove {} to start afresh",
                 out.status,
                 data.display()
             ));
