@@ -12,6 +12,17 @@ pub fn now_s() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
+/// Whether a key event is typing into a field (a text field, a select, a text area; not a
+/// checkbox): page shortcuts leave those keys alone.
+pub fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|el| {
+            let checkbox = el.get_attribute("type").as_deref() == Some("checkbox");
+            matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") && !checkbox
+        })
+}
+
 /// Waits `ms` milliseconds (at most about 24 days).
 pub async fn sleep(ms: u64) {
     gloo_timers::future::TimeoutFuture::new(ms.min(u64::from(u32::MAX)) as u32).await;

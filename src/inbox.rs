@@ -9,7 +9,7 @@ use crate::transport::{Retry, Transport};
 use leptos::prelude::*;
 use slack_admin_core::catalogue::ALREADY_PROCESSED;
 use slack_admin_core::connection::Feature;
-use slack_admin_core::inbox::{self, Entry, History, Inbox, Key, Verdict};
+use slack_admin_core::inbox::{self, capitalized, Entry, History, Inbox, Key, Verdict};
 use slack_admin_core::invite::job::{
     read_answer, Job, Outcome, Pacing, RowState, Step, HALTING_CODES,
 };
@@ -759,11 +759,4 @@ pub fn page_hidden() -> bool {
     web_sys::window()
         .and_then(|w| w.document())
         .is_some_and(|d| d.hidden())
-}
-
-fn capitalized(word: &str) -> String {
-    let mut c = word.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

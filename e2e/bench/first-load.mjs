@@ -21,10 +21,10 @@
 // process is counted.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Failure, chromiumArgs as args, fail, freePort } from "./common.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(process.env.DIST || join(here, "../../target/bench-dist"));
@@ -34,34 +34,6 @@ const READY = "#connect-sandbox:not([disabled])";
 const OVERVIEW = "#org-heading";
 const AIM_INTERACTIVE_MS = 300;
 const AIM_SANDBOX_MS = 1000;
-// The same flags as playwright.config.js.
-const args = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-class Failure extends Error {}
-const fail = (message) => {
-  throw new Failure(message);
-};
-
-function freePort() {
-  return new Promise((ok, no) => {
-    const s = createServer();
-    s.once("error", no);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
 // serve.mjs, logging every file it answers with into `served`.
 async function serve(port, served) {
   const server = spawn(process.execPath, [join(here, "../serve.mjs")], {

@@ -283,13 +283,7 @@ fn InboxView() -> impl IntoView {
         if tab.get_untracked() != Tab::Pending {
             return;
         }
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-            .is_some_and(|el| {
-                let checkbox = el.get_attribute("type").as_deref() == Some("checkbox");
-                matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") && !checkbox
-            });
+        let typing = crate::browser::typing_in_field(&ev);
         // A held key repeats: one decision per press, not thirty a second.
         if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.repeat() {
             return;

@@ -271,13 +271,7 @@ fn MembersView() -> impl IntoView {
 
     // Keys: `/` to search, `j`/`k` to move, Esc to leave the search.
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-            .is_some_and(|el| {
-                let checkbox = el.get_attribute("type").as_deref() == Some("checkbox");
-                matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") && !checkbox
-            });
+        let typing = crate::browser::typing_in_field(&ev);
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }

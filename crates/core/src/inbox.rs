@@ -560,7 +560,8 @@ impl Work for Decision {
     }
 }
 
-fn capitalized(word: &str) -> String {
+/// `word` with its first letter in capitals ("approved" → "Approved").
+pub fn capitalized(word: &str) -> String {
     let mut c = word.chars();
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
