@@ -91,6 +91,7 @@ test("a bad key is refused with the reason, and a read-only key is told what it 
   await page.getByLabel("Access key").fill(`sak_${"0".repeat(64)}`);
   await page.getByRole("button", { name: "Connect through the proxy" }).click();
   await expect(page.getByRole("alert")).toContainText("invalid_auth");
+  await expect(page.getByRole("alert")).toContainText("The proxy did not accept this access key");
   await screenshot(page, "connect-proxy-refused");
   await page.getByLabel("Access key").fill(keys.reader);
   await page.getByRole("button", { name: "Connect through the proxy" }).click();

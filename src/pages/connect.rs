@@ -389,7 +389,25 @@ fn ConnectForms() -> impl IntoView {
                         {move || if pending.get() && way.get() == Way::Proxy { "Connecting…" } else { "Connect through the proxy" }}
                     </button>
                 </form>
-                {move || failure(Way::Proxy).map(|e| view! { <ErrorPanel error=e method="auth.test" /> })}
+                {move || failure(Way::Proxy).map(|e| match e.code() {
+                    // The proxy refused the key: Slack never saw it.
+                    code @ ("invalid_auth" | "not_authed") => {
+                        let code = code.to_owned();
+                        view! {
+                            <div class="error-panel" role="alert">
+                                <p class="error-summary">
+                                    "The proxy did not accept this access key: it is mistyped, or its admin revoked it."
+                                </p>
+                                <p class="error-fix">
+                                    "Copy the key again as one piece, or ask the proxy's admin for a new one (slack-admin-proxy keys add)."
+                                </p>
+                                <p class="error-code">"The proxy's code: " <code>{code}</code></p>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    _ => view! { <ErrorPanel error=e method="auth.test" /> }.into_any(),
+                })}
             </section>
         </div>
 
