@@ -45,17 +45,14 @@ pub fn mount() {
     MOUNTED.with(|m| *m.borrow_mut() = Some((root, Box::new(handle))));
 }
 
-/// Hides the entrance at once and unmounts it after the current task.
+/// Takes the entrance off the page at once (so the page never holds two shells, not even for
+/// a task) and unmounts it after the current task, outside the reactive update that asked.
 fn leave() {
     let Some((root, handle)) = MOUNTED.with(|m| m.borrow_mut().take()) else {
         return;
     };
-    let _ = root.set_attribute("hidden", "");
-    gloo_timers::callback::Timeout::new(0, move || {
-        drop(handle);
-        root.remove();
-    })
-    .forget();
+    root.remove();
+    gloo_timers::callback::Timeout::new(0, move || drop(handle)).forget();
 }
 
 #[component]
