@@ -1,14 +1,18 @@
 //! The invite-request inbox of this tab: every pending request of every workspace the token
 //! reaches, loaded once per connection and kept in memory (never in storage), then polled on
 //! a cadence well inside `admin.inviteRequests.list`'s tier, paused while the tab is hidden
-//! and caught up when it is shown. The merge of pages, polls and decisions is core's
-//! [`slack_admin_core::inbox::Inbox`]; this is its IO.
+//! and caught up when it is shown. Through a proxy that receives Slack's events, new requests
+//! arrive as `invite_requested` events instead ([`crate::live`]), and the poll slows to a
+//! safety net while the stream is up. The merge of pages, polls, events and decisions is
+//! core's [`slack_admin_core::inbox::Inbox`]; this is its IO.
 
-use crate::session::Session;
+use crate::live::LiveState;
+use crate::session::{Session, Settings};
 use crate::transport::{Retry, Transport};
 use leptos::prelude::*;
 use slack_admin_core::catalogue::ALREADY_PROCESSED;
 use slack_admin_core::connection::Feature;
+use slack_admin_core::events::{decode_event, InviteRequested, SseMessage};
 use slack_admin_core::inbox::{self, capitalized, Entry, History, Inbox, Key, Verdict};
 use slack_admin_core::invite::job::{
     read_answer, Job, Outcome, Pacing, RowState, Step, HALTING_CODES,
@@ -68,6 +72,12 @@ pub struct InboxStore {
     cache: StoredValue<Option<(u64, Arc<Vec<Entry>>)>>,
     /// Set to poll now (Refresh, or the tab shown again).
     poll_now: StoredValue<bool>,
+    /// The proxy's event stream, when the connection is through one.
+    live: RwSignal<LiveState>,
+    /// When the stream last came up, and when the last listing round started (ms): a stream
+    /// that came up after the last round may have missed something, and one round catches up.
+    live_since: StoredValue<u64>,
+    round_started: StoredValue<u64>,
 }
 
 impl InboxStore {
@@ -95,6 +105,9 @@ impl InboxStore {
             last_sent_ms: StoredValue::new(0),
             poll_now: StoredValue::new(false),
             cache: StoredValue::new(None),
+            live: RwSignal::new(LiveState::Off),
+            live_since: StoredValue::new(0),
+            round_started: StoredValue::new(0),
         }
     }
 
@@ -131,6 +144,11 @@ impl InboxStore {
 
     pub fn interval_ms(&self) -> ReadSignal<u64> {
         self.interval_ms.read_only()
+    }
+
+    /// Where the proxy's event stream stands (`Off` without a proxy).
+    pub fn live_state(&self) -> ReadSignal<LiveState> {
+        self.live.read_only()
     }
 
     pub fn history(&self) -> ReadSignal<Option<Result<History, SlackError>>> {
@@ -208,6 +226,25 @@ impl InboxStore {
         self.bump();
         let teams = Self::teams(session);
         let rate = connection.rate_scale;
+        self.live_since.set_value(0);
+        self.round_started.set_value(0);
+        let proxied = match connection.settings() {
+            Settings::Proxy { url, key } => {
+                self.live.set(LiveState::Connecting);
+                self.listen(
+                    session,
+                    &transport,
+                    format!("{url}proxy/events"),
+                    key,
+                    &teams,
+                );
+                true
+            }
+            _ => {
+                self.live.set(LiveState::Off);
+                false
+            }
+        };
         leptos::task::spawn_local(async move {
             let current = || {
                 store
@@ -216,6 +253,15 @@ impl InboxStore {
                     .unwrap_or(false)
                     && session.is_current(&transport)
             };
+            // The first listing waits (a little) for the stream: a request made between the
+            // two is then in one or the other.
+            let asked = crate::browser::now_ms();
+            while proxied
+                && store.live.try_get_untracked() == Some(LiveState::Connecting)
+                && crate::browser::now_ms() < asked + 5_000
+            {
+                crate::browser::sleep(100).await;
+            }
             let mut calls = teams.len();
             loop {
                 if !current() {
@@ -232,24 +278,26 @@ impl InboxStore {
                     let _ = store.load.try_set(Load::Failed);
                 }
                 // A hidden tab checks four times less often: the count in its title still
-                // moves, at a quarter of the cost.
+                // moves, at a quarter of the cost. While the proxy's events arrive, the poll
+                // is only a safety net.
                 let interval = inbox::poll_interval_ms(calls, rate);
                 let _ = store.interval_ms.try_set(interval);
                 // Wait for the next round in short steps, so that a tab shown again after
-                // its (visible) round was due polls at once.
+                // its (visible) round was due, or a stream that is lost, polls at once.
                 let started = crate::browser::now_ms();
                 loop {
                     crate::browser::sleep(500).await;
                     if !current() {
                         return;
                     }
-                    let wait = if page_hidden() {
-                        interval * 4
-                    } else {
-                        interval
-                    };
+                    let live = store.live.try_get_untracked() == Some(LiveState::Live);
+                    let wait = inbox::poll_wait_ms(interval, live, page_hidden());
                     let asked = store.poll_now.try_get_value().unwrap_or(false);
-                    if asked || crate::browser::now_ms() >= started + wait {
+                    // The stream came back after a loss: one round catches up on what it
+                    // missed.
+                    let catch_up = store.live_since.try_get_value().unwrap_or(0)
+                        > store.round_started.try_get_value().unwrap_or(0);
+                    if asked || catch_up || crate::browser::now_ms() >= started + wait {
                         let _ = store.poll_now.try_set_value(false);
                         break;
                     }
@@ -269,6 +317,7 @@ impl InboxStore {
         let mut calls = 0;
         let mut listed = false;
         let mut failed = None;
+        let _ = self.round_started.try_set_value(crate::browser::now_ms());
         for team in teams {
             if !current() {
                 return (calls, listed);
@@ -319,6 +368,64 @@ impl InboxStore {
             let _ = self.checked_at.try_set(Some(crate::browser::now_ms()));
         }
         (calls, listed)
+    }
+
+    /// Follows the proxy's event stream at `url` while `transport` is this tab's connection:
+    /// each `invite_requested` event of one of `teams` arrives in the list at once.
+    fn listen(
+        &self,
+        session: Session,
+        transport: &Transport,
+        url: String,
+        key: String,
+        teams: &[TeamId],
+    ) {
+        let store = *self;
+        let transport = transport.clone();
+        let teams: Arc<Vec<TeamId>> = Arc::new(teams.to_vec());
+        leptos::task::spawn_local(async move {
+            let current = move || {
+                store
+                    .for_transport
+                    .try_with_value(|t| t.as_ref().is_some_and(|t| t.same(&transport)))
+                    .unwrap_or(false)
+                    && session.is_current(&transport)
+            };
+            crate::live::follow(
+                url,
+                key,
+                current,
+                move |state| {
+                    if state == LiveState::Live {
+                        let _ = store.live_since.try_set_value(crate::browser::now_ms());
+                    }
+                    let _ = store.live.try_set(state);
+                },
+                move |message| store.heard(&teams, message),
+            )
+            .await;
+        });
+    }
+
+    /// A message of the proxy's stream: an invite request arrives in the list.
+    fn heard(&self, teams: &[TeamId], message: &SseMessage) {
+        if message.event != "invite_requested" {
+            return;
+        }
+        // An event that does not read is left to the next listing, which lists it anyway.
+        let Ok(Some(InviteRequested { team, request })) = decode_event(&message.data) else {
+            return;
+        };
+        if !teams.contains(&team) {
+            return;
+        }
+        if self
+            .inbox
+            .try_update_value(|i| i.arrived(&team, request))
+            .is_some()
+        {
+            self.bump();
+        }
     }
 
     /// Lists again now (the Check now button), unless it just did (at most every 5 s).
@@ -744,6 +851,7 @@ impl InboxStore {
         self.load.set(Load::Idle);
         self.checked_at.set(None);
         self.poll_error.set(None);
+        self.live.set(LiveState::Off);
         self.bump();
     }
 }

@@ -5,12 +5,14 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::inbox::{InboxStore, Load};
+use crate::live::LiveState;
 use crate::members::Members;
 use crate::pages::connect::RequireConnection;
 use crate::session::Session;
 use leptos::prelude::*;
 use slack_admin_core::inbox::{
-    history_csv, span_text, Context, Directory, Entry, History, Key, PendingByEmail, Verdict,
+    cadence_sentence, history_csv, span_text, Context, Directory, Entry, History, Key,
+    PendingByEmail, Verdict,
 };
 use slack_admin_core::invite::csv::thousands;
 use slack_admin_core::invite::job::{Outcome, RowState};
@@ -654,20 +656,17 @@ fn CheckedLine() -> impl IntoView {
             t.clear();
         }
     });
+    // Live through the proxy's events, or polled.
+    let live = move || store.live_state().get() == LiveState::Live;
+    let sentence = move || {
+        let ago = store
+            .checked_at()
+            .get()
+            .map(|at| now.get().saturating_sub(at) / 1000);
+        cadence_sentence(live(), ago, store.interval_ms().get() / 1000)
+    };
     view! {
-        <p class="muted checked-line">
-            {move || {
-                let every = store.interval_ms().get() / 1000;
-                match store.checked_at().get() {
-                    None => "Checking every workspace…".to_owned(),
-                    Some(at) => {
-                        let ago = now.get().saturating_sub(at) / 1000;
-                        let when = if ago < 5 { "just now".to_owned() } else { format!("{} ago", span_text(ago as i64)) };
-                        format!("Checked {when}; checked again every {every} s while this tab is open and shown.")
-                    }
-                }
-            }}
-        </p>
+        <p class="muted checked-line" class:live=live>{sentence}</p>
         {move || {
             let n = store.queued().get();
             (n > 0).then(|| view! {

@@ -323,6 +323,50 @@ pub fn poll_interval_ms(calls_per_round: usize, rate_scale: f64) -> u64 {
     (ms as u64).max(10_000)
 }
 
+/// How often the list is polled while the proxy's event stream is connected: a safety net for
+/// an event lost on the way, not the way new requests arrive.
+pub const LIVE_POLL_INTERVAL_MS: u64 = 5 * 60_000;
+
+/// How long to wait between two polls: `interval_ms` (see [`poll_interval_ms`]), at least
+/// [`LIVE_POLL_INTERVAL_MS`] while events arrive `live`, four times longer in a `hidden` tab.
+pub fn poll_wait_ms(interval_ms: u64, live: bool, hidden: bool) -> u64 {
+    let base = if live {
+        interval_ms.max(LIVE_POLL_INTERVAL_MS)
+    } else {
+        interval_ms
+    };
+    if hidden {
+        base.saturating_mul(4)
+    } else {
+        base
+    }
+}
+
+/// What the inbox says about how it hears of new requests: live through the proxy's events,
+/// or polled every `every_s` seconds; `checked_ago_s` is how long ago every workspace was
+/// last listed (`None`: not yet).
+pub fn cadence_sentence(live: bool, checked_ago_s: Option<u64>, every_s: u64) -> String {
+    let when = |ago: u64| {
+        if ago < 5 {
+            "just now".to_owned()
+        } else {
+            format!("{} ago", span_text(ago as i64))
+        }
+    };
+    match (live, checked_ago_s) {
+        (true, None) => "Live: new requests arrive as Slack sends them.".to_owned(),
+        (true, Some(ago)) => format!(
+            "Live: new requests arrive as Slack sends them. Every workspace was checked {}.",
+            when(ago)
+        ),
+        (false, None) => "Checking every workspace…".to_owned(),
+        (false, Some(ago)) => format!(
+            "Checked {}; checked again every {every_s} s while this tab is open and shown.",
+            when(ago)
+        ),
+    }
+}
+
 /// What the console knows about a request's address, to decide with.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
@@ -823,6 +867,36 @@ mod tests {
         assert_eq!(poll_interval_ms(5, 1.0), 30_000);
         assert_eq!(poll_interval_ms(5, 50.0), 10_000);
         assert_eq!(poll_interval_ms(0, 1.0), 10_000);
+    }
+
+    #[test]
+    fn a_live_stream_slows_the_poll_to_a_safety_net_and_its_loss_brings_it_back() {
+        assert_eq!(poll_wait_ms(30_000, false, false), 30_000);
+        assert_eq!(poll_wait_ms(30_000, true, false), LIVE_POLL_INTERVAL_MS);
+        assert_eq!(poll_wait_ms(30_000, false, true), 120_000);
+        assert_eq!(poll_wait_ms(30_000, true, true), 4 * LIVE_POLL_INTERVAL_MS);
+        // A round longer than the safety net keeps its own pace.
+        assert_eq!(poll_wait_ms(600_000, true, false), 600_000);
+    }
+
+    #[test]
+    fn the_inbox_says_whether_it_hears_requests_live_or_polls() {
+        assert_eq!(
+            cadence_sentence(true, Some(2), 30),
+            "Live: new requests arrive as Slack sends them. Every workspace was checked just now."
+        );
+        assert_eq!(
+            cadence_sentence(true, None, 30),
+            "Live: new requests arrive as Slack sends them."
+        );
+        assert_eq!(
+            cadence_sentence(false, Some(180), 30),
+            "Checked 3 minutes ago; checked again every 30 s while this tab is open and shown."
+        );
+        assert_eq!(
+            cadence_sentence(false, None, 30),
+            "Checking every workspace…"
+        );
     }
 
     fn member(id: &str, email: &str, status: Status, teams: &[u8]) -> Row {

@@ -138,8 +138,12 @@ pub async fn events(
                 store.record_event(id, now, kind, &json["event"].to_string())
             };
             match stored {
-                Ok(true) => tracing::info!(event_id = id, kind, "event recorded"),
-                Ok(false) => {
+                Ok(Some(recorded)) => {
+                    tracing::info!(event_id = id, kind, seq = recorded.seq, "event recorded");
+                    // To the open streams of /proxy/events: a retry is never sent twice.
+                    state.live.publish(recorded);
+                }
+                Ok(None) => {
                     tracing::info!(event_id = id, kind, retry = %retry, "event seen before")
                 }
                 Err(e) => {

@@ -33,6 +33,45 @@ pub struct Store {
     db: Connection,
 }
 
+/// An event from Slack as recorded: numbered in the order it arrived (what the page's
+/// `Last-Event-ID` counts), with Slack's `event_id` and the event itself as JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub event_id: String,
+    pub at: i64,
+    pub kind: String,
+    pub body: String,
+}
+
+/// Gives the events of a database written before events were numbered their sequence
+/// numbers, in the order they were recorded (once; a numbered table is left alone).
+fn number_events(db: &Connection) -> rusqlite::Result<()> {
+    let numbered: i64 = db.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'seq'",
+        [],
+        |r| r.get(0),
+    )?;
+    if numbered > 0 {
+        return Ok(());
+    }
+    db.execute_batch(
+        "BEGIN;
+         ALTER TABLE events RENAME TO events_unnumbered;
+         CREATE TABLE events (
+             seq INTEGER PRIMARY KEY AUTOINCREMENT,
+             event_id TEXT NOT NULL UNIQUE,
+             at INTEGER NOT NULL,
+             type TEXT NOT NULL,
+             body TEXT NOT NULL
+         );
+         INSERT INTO events (event_id, at, type, body)
+             SELECT event_id, at, type, body FROM events_unnumbered ORDER BY rowid;
+         DROP TABLE events_unnumbered;
+         COMMIT;",
+    )
+}
+
 /// SHA-256 of `text`, in hex.
 pub fn sha256_hex(text: &[u8]) -> String {
     let digest = Sha256::digest(text);
@@ -54,6 +93,41 @@ fn entry_hash(prev: &str, at: i64, key: &str, method: &str, target: &str, outcom
     sha256_hex(line.as_bytes())
 }
 
+/// Where the audit chain does not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainBreak {
+    /// The first entry that does not hold.
+    pub id: i64,
+    /// What is wrong with it, naming it ("entry 3 was changed after it was written").
+    pub reason: String,
+}
+
+/// Checks `entries` (the whole log, in order): each entry's hash is of its own fields and the
+/// previous hash. Returns how many entries were checked, or the first one that does not hold.
+pub fn verify_chain(entries: &[AuditEntry]) -> Result<usize, ChainBreak> {
+    let mut prev = "";
+    for e in entries {
+        if e.prev != prev {
+            return Err(ChainBreak {
+                id: e.id,
+                reason: format!(
+                    "entry {} does not follow the one before it (an entry was removed or reordered)",
+                    e.id
+                ),
+            });
+        }
+        let expected = entry_hash(&e.prev, e.at, &e.key, &e.method, &e.target, &e.outcome);
+        if e.hash != expected {
+            return Err(ChainBreak {
+                id: e.id,
+                reason: format!("entry {} was changed after it was written", e.id),
+            });
+        }
+        prev = &e.hash;
+    }
+    Ok(entries.len())
+}
+
 impl Store {
     /// Opens (and creates) `dir/proxy.sqlite3`.
     pub fn open(dir: &Path) -> Result<Self, String> {
@@ -65,6 +139,11 @@ impl Store {
         let db = Connection::open(&path).map_err(|e| format!("opening {}: {e}", path.display()))?;
         let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
         Self::init(db)
+    }
+
+    /// The database itself, for tables of other modules (the jobs').
+    pub fn db(&self) -> &Connection {
+        &self.db
     }
 
     /// A store in memory (tests).
@@ -84,7 +163,8 @@ impl Store {
                  revoked INTEGER NOT NULL DEFAULT 0
              );
              CREATE TABLE IF NOT EXISTS events (
-                 event_id TEXT PRIMARY KEY,
+                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                 event_id TEXT NOT NULL UNIQUE,
                  at INTEGER NOT NULL,
                  type TEXT NOT NULL,
                  body TEXT NOT NULL
@@ -101,6 +181,7 @@ impl Store {
              );",
         )
         .map_err(|e| format!("preparing the database: {e}"))?;
+        number_events(&db).map_err(|e| format!("numbering the recorded events: {e}"))?;
         Ok(Store { db })
     }
 
@@ -156,22 +237,38 @@ impl Store {
 
     /// The key that `presented` is, if it exists and is not revoked.
     pub fn find_key(&self, presented: &str) -> Result<Option<KeyInfo>, String> {
-        // Looked up by hash: the comparison is of digests, never of the secret itself.
+        // Looked up by hash: the comparison is of digests, never of the secret itself. Every
+        // call to the API asks, so the statement is compiled once (parsing it each time was
+        // half of this lookup's cost); each call still reads the table afresh, so a key revoked
+        // by `keys revoke` in another process is refused at its next call.
         self.db
-            .query_row(
-                "SELECT name, read_only, created, revoked FROM keys WHERE hash = ?1",
-                params![sha256_hex(presented.as_bytes())],
-                |r| {
+            .prepare_cached("SELECT name, read_only, created, revoked FROM keys WHERE hash = ?1")
+            .and_then(|mut q| {
+                q.query_row(params![sha256_hex(presented.as_bytes())], |r| {
                     Ok(KeyInfo {
                         name: r.get(0)?,
                         read_only: r.get(1)?,
                         created: r.get(2)?,
                         revoked: r.get(3)?,
                     })
-                },
-            )
+                })
+            })
             .optional()
             .map(|k| k.filter(|k| !k.revoked))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Whether the key named `name` exists and is not revoked (an open event stream asks
+    /// now and then).
+    pub fn key_is_active(&self, name: &str) -> Result<bool, String> {
+        self.db
+            .query_row(
+                "SELECT revoked FROM keys WHERE name = ?1",
+                params![name],
+                |r| r.get::<_, bool>(0),
+            )
+            .optional()
+            .map(|revoked| revoked == Some(false))
             .map_err(|e| e.to_string())
     }
 
@@ -233,48 +330,80 @@ impl Store {
     /// Checks the chain: each entry's hash is of its own fields and the previous hash. Returns
     /// how many entries were checked, or the first one that does not hold.
     pub fn verify_audit(&self) -> Result<usize, String> {
-        let entries = self.audit_entries()?;
-        let mut prev = String::new();
-        for e in &entries {
-            if e.prev != prev {
-                return Err(format!(
-                    "entry {} does not follow the one before it (an entry was removed or reordered)",
-                    e.id
-                ));
-            }
-            let expected = entry_hash(&e.prev, e.at, &e.key, &e.method, &e.target, &e.outcome);
-            if e.hash != expected {
-                return Err(format!("entry {} was changed after it was written", e.id));
-            }
-            prev = e.hash.clone();
-        }
-        Ok(entries.len())
+        verify_chain(&self.audit_entries()?).map_err(|b| b.reason)
     }
 
-    /// Records an event from Slack once: false if its `event_id` was recorded already (Slack
-    /// retries an event it thinks was not acknowledged).
+    /// Records an event from Slack once: its sequence number, or `None` if its `event_id` was
+    /// recorded already (Slack retries an event it thinks was not acknowledged).
     pub fn record_event(
         &self,
         event_id: &str,
         at: i64,
         kind: &str,
         body: &str,
-    ) -> Result<bool, String> {
+    ) -> Result<Option<StoredEvent>, String> {
         let n = self
             .db
             .execute(
-                "INSERT OR IGNORE INTO events (event_id, at, type, body) VALUES (?1, ?2, ?3, ?4)",
+                // Not `INSERT OR IGNORE`: a refused insert would still use up a number.
+                "INSERT INTO events (event_id, at, type, body) SELECT ?1, ?2, ?3, ?4
+                 WHERE NOT EXISTS (SELECT 1 FROM events WHERE event_id = ?1)",
                 params![event_id, at, kind, body],
             )
             .map_err(|e| e.to_string())?;
-        Ok(n == 1)
+        Ok((n == 1).then(|| StoredEvent {
+            seq: self.db.last_insert_rowid(),
+            event_id: event_id.to_owned(),
+            at,
+            kind: kind.to_owned(),
+            body: body.to_owned(),
+        }))
+    }
+
+    /// The events recorded after sequence number `after` and not before `since`, oldest
+    /// first: at most the last `limit` of them.
+    pub fn events_after(
+        &self,
+        after: i64,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, String> {
+        let mut q = self
+            .db
+            .prepare(
+                "SELECT seq, event_id, at, type, body FROM events WHERE seq > ?1 AND at >= ?2
+                 ORDER BY seq DESC LIMIT ?3",
+            )
+            .map_err(|e| e.to_string())?;
+        let rows = q
+            .query_map(params![after, since, limit as i64], |r| {
+                Ok(StoredEvent {
+                    seq: r.get(0)?,
+                    event_id: r.get(1)?,
+                    at: r.get(2)?,
+                    kind: r.get(3)?,
+                    body: r.get(4)?,
+                })
+            })
+            .map_err(|e| e.to_string())?;
+        let mut events: Vec<StoredEvent> =
+            rows.collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+        events.reverse();
+        Ok(events)
+    }
+
+    /// The sequence number of the last event recorded (0 before any).
+    pub fn last_event_seq(&self) -> Result<i64, String> {
+        self.db
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))
+            .map_err(|e| e.to_string())
     }
 
     /// The events recorded, oldest first: (event_id, type, body).
     pub fn events(&self) -> Result<Vec<(String, String, String)>, String> {
         let mut q = self
             .db
-            .prepare("SELECT event_id, type, body FROM events ORDER BY rowid")
+            .prepare("SELECT event_id, type, body FROM events ORDER BY seq")
             .map_err(|e| e.to_string())?;
         let rows = q
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

@@ -19,7 +19,7 @@ use crate::state::{
     Channel, Enterprise, Invitation, InviteState, Plan, Role, State, Team, Tenant, User,
 };
 use slack_admin_core::methods::admin_invite_requests::{
-    Actor, ApprovedRequest, DeniedRequest, Invite, InvitePreferences, InviteType,
+    Actor, ApprovedRequest, DeniedRequest, Invite, InvitePreferences, InviteRequest, InviteType,
 };
 use slack_admin_core::{ChannelId, EnterpriseId, TeamId, UserId};
 use std::collections::HashMap;
@@ -1332,13 +1332,12 @@ const REASONS: &[&str] = &[
 ];
 
 /// A member of a Grid workspace asks for an invite for someone new, at `now`: what the
-/// sandbox does from time to time so that the inbox has something to hear.
-pub fn invent_request(state: &mut State, rng: &mut Rng, now: i64) {
-    let Some(tenant) = state.tenants.iter_mut().find(|t| t.is_grid()) else {
-        return;
-    };
+/// sandbox does from time to time so that the inbox has something to hear. The request, or
+/// `None` when the state has no Grid workspace with members to ask.
+pub fn invent_request(state: &mut State, rng: &mut Rng, now: i64) -> Option<InviteRequest> {
+    let tenant = state.tenants.iter_mut().find(|t| t.is_grid())?;
     if tenant.teams.is_empty() {
-        return;
+        return None;
     }
     let team = tenant.teams[rng.below(tenant.teams.len() as u64) as usize].clone();
     // Someone on that workspace asks (a full, active member).
@@ -1349,9 +1348,7 @@ pub fn invent_request(state: &mut State, rng: &mut Rng, now: i64) {
         .take(200)
         .map(|u| u.id.clone())
         .collect();
-    let Some(requester) = (!askers.is_empty()).then(|| rng.pick(&askers).clone()) else {
-        return;
-    };
+    let requester = (!askers.is_empty()).then(|| rng.pick(&askers).clone())?;
     let (first, first_ascii) = *rng.pick(names::FIRST);
     let (last, last_ascii) = *rng.pick(names::LAST);
     let n = tenant.next_request;
@@ -1375,20 +1372,22 @@ pub fn invent_request(state: &mut State, rng: &mut Rng, now: i64) {
         .map(|c| c.id.clone())
         .collect();
     let email = format!("{first_ascii}.{last_ascii}.{n}@{domain}");
-    let _ = tenant.add_request(
-        NewRequest {
-            team: team.id.clone(),
-            email,
-            real_name: if rng.chance(0.8) {
-                format!("{first} {last}")
-            } else {
-                String::new()
+    tenant
+        .add_request(
+            NewRequest {
+                team: team.id.clone(),
+                email,
+                real_name: if rng.chance(0.8) {
+                    format!("{first} {last}")
+                } else {
+                    String::new()
+                },
+                invite_type,
+                channel_ids: channels,
+                requester,
+                reason: (*rng.pick(REASONS)).to_owned(),
             },
-            invite_type,
-            channel_ids: channels,
-            requester,
-            reason: (*rng.pick(REASONS)).to_owned(),
-        },
-        now,
-    );
+            now,
+        )
+        .ok()
 }

@@ -17,6 +17,9 @@ pub mod api;
 pub mod auth;
 pub mod cors;
 pub mod cursor;
+#[cfg(all(feature = "server", not(target_arch = "wasm32")))]
+pub mod delivery;
+pub mod events;
 pub mod faults;
 pub mod fixture;
 pub mod http;
@@ -37,6 +40,9 @@ use slack_admin_core::methods::admin_invite_requests::{InviteRequest, InviteType
 use slack_admin_core::{ChannelId, HttpResponse, TeamId, UserId};
 use state::requests::NewRequest;
 use state::State;
+
+/// The most filed requests kept for the server to take.
+const MAX_FILED: usize = 1000;
 
 /// How the sim starts.
 #[derive(Clone, Debug, PartialEq)]
@@ -142,6 +148,9 @@ pub struct Sim {
     /// When the next member asks for an invite (with `request_every_s`), and the draws.
     next_request_at: i64,
     arrivals: prng::Rng,
+    /// Requests filed since the server last took them (to send as `invite_requested`
+    /// events), when it asked for them: `None` otherwise (the sandbox keeps none).
+    filed: Option<Vec<InviteRequest>>,
 }
 
 impl Sim {
@@ -162,7 +171,35 @@ impl Sim {
             config,
             clock_set: false,
             next_request_at: 0,
+            filed: None,
         }
+    }
+
+    /// Keeps every request filed from now on (the periodic arrivals and `/sim/
+    /// invite_request`) for [`Sim::take_filed`]: what the server sends as events.
+    pub fn keep_filed(&mut self) {
+        self.filed.get_or_insert_with(Vec::new);
+    }
+
+    /// The requests filed since the last call, oldest first.
+    pub fn take_filed(&mut self) -> Vec<InviteRequest> {
+        self.filed.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    fn filed(&mut self, request: &InviteRequest) {
+        if let Some(filed) = &mut self.filed {
+            // Nobody taking them: the oldest go (a bound, not a queue without end).
+            if filed.len() >= MAX_FILED {
+                filed.remove(0);
+            }
+            filed.push(request.clone());
+        }
+    }
+
+    /// Brings the sim to `now_ms` without a request: members who ask for invites on a
+    /// schedule do so even when nobody calls (the server's events need it).
+    pub fn tick(&mut self, now_ms: u64) {
+        self.advance(now_ms);
     }
 
     /// The fixture's tokens and who they are (fake sandbox tokens, safe to print).
@@ -203,11 +240,13 @@ impl Sim {
             let mut filed = 0;
             while self.next_request_at <= now {
                 if filed < 3 {
-                    fixture::invent_request(
+                    if let Some(r) = fixture::invent_request(
                         &mut self.state,
                         &mut self.arrivals,
                         self.next_request_at,
-                    );
+                    ) {
+                        self.filed(&r);
+                    }
                     filed += 1;
                 }
                 self.next_request_at += every as i64;
@@ -317,9 +356,11 @@ impl Sim {
             .tenant_of_team(request.team.as_str())
             .filter(|&t| self.state.tenants[t].is_grid())
             .ok_or("team_not_found")?;
-        self.state.tenants[tenant]
+        let request = self.state.tenants[tenant]
             .add_request(request, (now_ms / 1000) as i64)
-            .map_err(str::to_owned)
+            .map_err(str::to_owned)?;
+        self.filed(&request);
+        Ok(request)
     }
 
     fn sim_endpoint(&mut self, rest: &str, request: &Request, now_ms: u64) -> HttpResponse {

@@ -1,6 +1,8 @@
 //! The `slack-sim` HTTP server: the library behind a socket. One `Sim` behind a mutex; the
-//! clock is the system's; `Reply::Drop` closes the connection without an answer.
+//! clock is the system's; `Reply::Drop` closes the connection without an answer. Given an
+//! events URL, it also sends Slack's `invite_requested` events (see [`crate::delivery`]).
 
+use crate::delivery::EventsTarget;
 use crate::{Reply, Request, Sim};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -41,7 +43,39 @@ pub async fn serve(
     sim: Sim,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
+    serve_with_events(listener, sim, shutdown, None).await
+}
+
+/// Serves `sim` on `listener` until `shutdown` completes, and, given `events`, sends an
+/// `invite_requested` event there for every request filed (`/sim/invite_request`, and the
+/// members who ask on the sim's schedule, who do so even when nobody calls).
+pub async fn serve_with_events(
+    listener: TcpListener,
+    mut sim: Sim,
+    shutdown: impl Future<Output = ()>,
+    events: Option<EventsTarget>,
+) -> std::io::Result<()> {
+    let scheduled = sim.config().request_every_s.is_some();
+    let sender = events.map(|target| {
+        sim.keep_filed();
+        crate::delivery::Sender::new(target)
+    });
     let sim = Arc::new(Mutex::new(sim));
+    let ticker = sender.clone().filter(|_| scheduled).map(|sender| {
+        let sim = sim.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                every.tick().await;
+                let filed = {
+                    let mut sim = sim.lock().unwrap_or_else(|e| e.into_inner());
+                    sim.tick(now_ms());
+                    sim.take_filed()
+                };
+                sender.invite_requested(filed);
+            }
+        })
+    });
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -54,21 +88,28 @@ pub async fn serve(
                     }
                 };
                 let sim = sim.clone();
+                let sender = sender.clone();
                 tokio::spawn(async move {
-                    let service = service_fn(move |req| answer(sim.clone(), req));
+                    let service = service_fn(move |req| answer(sim.clone(), sender.clone(), req));
                     // Errors here are dropped connections (ours or the client's).
                     let _ = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });
             }
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => {
+                if let Some(t) = ticker {
+                    t.abort();
+                }
+                return Ok(());
+            }
         }
     }
 }
 
 async fn answer(
     sim: Arc<Mutex<Sim>>,
+    sender: Option<crate::delivery::Sender>,
     req: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
     let method = req.method().as_str().to_owned();
@@ -102,10 +143,14 @@ async fn answer(
         headers,
         body,
     };
-    let reply = {
+    let (reply, filed) = {
         let mut sim = sim.lock().unwrap_or_else(|e| e.into_inner());
-        sim.handle(&request, now_ms())
+        (sim.handle(&request, now_ms()), sim.take_filed())
     };
+    // Sent on tasks of their own: the answer does not wait for them.
+    if let Some(sender) = &sender {
+        sender.invite_requested(filed);
+    }
     match reply {
         Reply::Drop => Err(Dropped),
         Reply::Answer { response, delay_ms } => {
