@@ -9,9 +9,11 @@ pub mod console_module;
 pub mod entrance;
 pub mod inbox;
 pub mod job;
+pub mod live;
 pub mod members;
 pub mod page_origin;
 pub mod pages;
+pub mod proxy_api;
 pub mod sandbox;
 pub mod session;
 pub mod transport;
@@ -42,7 +44,15 @@ pub fn base_path() -> String {
 }
 
 /// The console's pages (the routes of [`App`]); the entrance shows the connect forms at each.
-pub const PAGES: &[&str] = &["/", "/overview", "/invite", "/members", "/requests"];
+pub const PAGES: &[&str] = &[
+    "/",
+    "/overview",
+    "/invite",
+    "/members",
+    "/requests",
+    "/jobs",
+    "/activity",
+];
 
 /// The page's path under the base path (`/` at the start page).
 pub fn current_page() -> String {
@@ -134,6 +144,8 @@ pub fn App(#[prop(optional)] handover: Option<console_module::Handover>) -> impl
                     <Route path=path!("/invite") view=InvitePage />
                     <Route path=path!("/members") view=pages::members::MembersPage />
                     <Route path=path!("/requests") view=pages::inbox::InboxPage />
+                    <Route path=path!("/jobs") view=pages::jobs::JobsPage />
+                    <Route path=path!("/activity") view=pages::activity::ActivityPage />
                 </Routes>
             </Shell>
         </Router>

@@ -41,6 +41,11 @@ pub fn Shell(
         }
         session.disconnect();
     };
+    let through_proxy = move || {
+        session
+            .status()
+            .with(|s| matches!(s, Status::Connected(c) if c.identity.proxy_key.is_some()))
+    };
     view! {
         // With a <base href>, "#main" would resolve to the start page: focus by hand.
         <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
@@ -100,6 +105,14 @@ pub fn Shell(
                         }}
                     </A>
                 })}
+                // Jobs run by the proxy: only a connection through one has them.
+                <Show when=move || through_proxy()>
+                    <A href=href("/jobs")>"Jobs"</A>
+                </Show>
+                // The proxy's audit log: only a proxy keeps one.
+                <Show when=move || through_proxy()>
+                    <A href=href("/activity")>"Activity"</A>
+                </Show>
             </nav>
         </Show>
         {move || {

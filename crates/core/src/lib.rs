@@ -5,11 +5,13 @@
 //! [`decode`]. Nothing here does IO, so everything is tested with plain `cargo test` and the
 //! same code runs in the browser, the proxy and the simulated Slack.
 
+pub mod audit;
 pub mod catalogue;
 pub mod channel_search;
 pub mod connection;
 pub mod decode;
 pub mod error;
+pub mod events;
 pub mod ids;
 pub mod inbox;
 pub mod invite;
@@ -20,6 +22,7 @@ pub mod origin;
 pub mod pagination;
 pub mod sandbox;
 pub mod scim;
+pub mod server_jobs;
 pub mod validate;
 pub mod wire;
 

@@ -3,7 +3,7 @@
 //! everything; CORS only for the origins given.
 
 use crate::pacer::Pacer;
-use crate::store::Store;
+use crate::store::{KeyInfo, Store};
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::handler::HandlerWithoutStateExt;
@@ -73,6 +73,10 @@ pub struct Shared {
     pub store: Mutex<Store>,
     pub pacer: Pacer,
     pub client: reqwest::Client,
+    /// The open event streams of `/proxy/events`.
+    pub live: crate::live::Live,
+    /// The jobs the proxy runs (`/proxy/jobs`).
+    pub jobs: crate::jobs::Jobs,
 }
 
 pub type AppState = Arc<Shared>;
@@ -89,6 +93,8 @@ pub fn state(config: Config, store: Store) -> AppState {
         config,
         store: Mutex::new(store),
         client,
+        live: crate::live::Live::default(),
+        jobs: crate::jobs::Jobs::default(),
     })
 }
 
@@ -122,7 +128,26 @@ pub fn router(state: AppState) -> Router {
         .route("/api", axum::routing::any(no_such_method))
         .route("/api/", axum::routing::any(no_such_method))
         .route("/proxy.json", axum::routing::get(about))
-        .route("/slack/events", post(crate::events::events));
+        .route(
+            "/proxy/audit",
+            axum::routing::get(crate::activity::audit).options(preflight),
+        )
+        .route(
+            "/proxy/jobs",
+            axum::routing::get(crate::jobs::list)
+                .post(crate::jobs::create)
+                .options(preflight),
+        )
+        .route(
+            "/proxy/jobs/{id}",
+            axum::routing::get(crate::jobs::get).options(preflight),
+        )
+        .route(
+            "/proxy/jobs/{id}/{action}",
+            post(crate::jobs::control).options(preflight),
+        )
+        .route("/slack/events", post(crate::events::events))
+        .route("/proxy/events", crate::live::routes());
     if let Some(dir) = static_dir {
         // Files as they are; every other path (the console's routes, `/`) is the console's
         // page, marked as served by this proxy.
@@ -148,7 +173,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Slack's own shape for a refusal.
-fn slack_error(status: StatusCode, code: &str) -> Response<Body> {
+pub fn slack_error(status: StatusCode, code: &str) -> Response<Body> {
     let body = serde_json::json!({"ok": false, "error": code}).to_string();
     Response::builder()
         .status(status)
@@ -198,8 +223,8 @@ async fn preflight() -> Response<Body> {
     StatusCode::NO_CONTENT.into_response()
 }
 
-/// The key presented: `Authorization: Bearer` or the `token` field.
-fn presented_key(headers: &HeaderMap, form: &[(String, String)]) -> Option<String> {
+/// The key in `Authorization: Bearer` (the scheme in any case), if any.
+pub fn bearer_key(headers: &HeaderMap) -> Option<String> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -208,12 +233,47 @@ fn presented_key(headers: &HeaderMap, form: &[(String, String)]) -> Option<Strin
             scheme.eq_ignore_ascii_case("bearer").then_some(rest)
         })
         .map(|v| v.trim().to_owned())
+        .filter(|k| !k.is_empty())
+}
+
+/// The key presented: `Authorization: Bearer` or the `token` field.
+fn presented_key(headers: &HeaderMap, form: &[(String, String)]) -> Option<String> {
+    bearer_key(headers)
         .or_else(|| {
             form.iter()
                 .find(|(k, _)| k == "token")
                 .map(|(_, v)| v.trim().to_owned())
         })
         .filter(|k| !k.is_empty())
+}
+
+/// The key's holder, or Slack's refusal: `not_authed` without a key, `invalid_auth` for a
+/// key that is unknown or revoked.
+// The refusal is the answer itself, handed straight back: boxing it would only allocate.
+#[allow(clippy::result_large_err)]
+pub fn check_key(state: &AppState, key: Option<String>) -> Result<KeyInfo, Response<Body>> {
+    let Some(key) = key else {
+        return Err(slack_error(StatusCode::OK, "not_authed"));
+    };
+    let found = {
+        let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
+        store.find_key(&key)
+    };
+    match found {
+        Ok(Some(k)) => Ok(k),
+        Ok(None) => {
+            // Never the key itself: only that one was refused.
+            tracing::warn!("refused: an unknown or revoked access key");
+            Err(slack_error(StatusCode::OK, "invalid_auth"))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reading the keys");
+            Err(slack_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+            ))
+        }
+    }
 }
 
 async fn api(
@@ -240,20 +300,9 @@ async fn api(
     let Ok(form) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes) else {
         return slack_error(StatusCode::OK, "invalid_form_data");
     };
-    let Some(key) = presented_key(&headers, &form) else {
-        return slack_error(StatusCode::OK, "not_authed");
-    };
-    let found = {
-        let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
-        store.find_key(&key)
-    };
-    let who = match found {
-        Ok(Some(k)) => k,
-        Ok(None) => return slack_error(StatusCode::OK, "invalid_auth"),
-        Err(e) => {
-            tracing::error!(error = %e, "reading the keys");
-            return slack_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
-        }
+    let who = match check_key(&state, presented_key(&headers, &form)) {
+        Ok(k) => k,
+        Err(refused) => return refused,
     };
     let write = !is_read(info);
     if who.read_only && write {
@@ -293,7 +342,7 @@ async fn api(
 /// The longest a call waits for its turn before the proxy answers `ratelimited` instead.
 pub const MAX_WAIT: Duration = Duration::from_secs(20);
 
-fn unix_now() -> i64 {
+pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -314,16 +363,27 @@ async fn read_body(state: &AppState, body: Body) -> Result<Bytes, Response<Body>
     }
 }
 
-/// Sends the call to Slack at its turn and hands back Slack's answer as it came.
-async fn forward(
-    state: AppState,
-    method: String,
-    who: crate::store::KeyInfo,
-    fields: Vec<(String, String)>,
-    target: String,
+/// Slack's answer to one call, as it came.
+pub struct Answer {
+    pub status: StatusCode,
+    pub retry_after: Option<String>,
+    pub scopes: Option<HeaderValue>,
+    pub content_type: HeaderValue,
+    pub body: Bytes,
+}
+
+/// Sends the call to Slack at its turn (after `wait`) with the server's token, holds the
+/// method for everyone on a 429, logs it and records a write's outcome in the audit log.
+/// `Err`: no answer, or one cut off (the call may have reached Slack).
+pub async fn call(
+    state: &AppState,
+    method: &str,
+    who: &crate::store::KeyInfo,
+    fields: &[(String, String)],
+    target: &str,
     write: bool,
     wait: Duration,
-) -> Response<Body> {
+) -> Result<Answer, &'static str> {
     if !wait.is_zero() {
         tokio::time::sleep(wait).await;
     }
@@ -332,13 +392,13 @@ async fn forward(
         .client
         .post(&url)
         .bearer_auth(&state.config.token)
-        .form(&fields)
+        .form(fields)
         .send()
         .await;
     let audit = |outcome: &str| {
         if write {
             let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
-            if let Err(e) = store.audit(unix_now(), &who.name, &method, &target, outcome) {
+            if let Err(e) = store.audit(unix_now(), &who.name, method, target, outcome) {
                 tracing::error!(error = %e, "writing the audit log");
             }
         }
@@ -348,7 +408,7 @@ async fn forward(
         Err(e) => {
             tracing::warn!(%method, error = %e.without_url(), "Slack did not answer");
             audit("unknown: no answer from Slack");
-            return slack_error(StatusCode::BAD_GATEWAY, "service_unavailable");
+            return Err("no answer from Slack");
         }
     };
     let status = answer.status();
@@ -358,14 +418,14 @@ async fn forward(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let scopes = answer.headers().get("x-oauth-scopes").cloned();
-    let answer_type = answer
+    let content_type = answer
         .headers()
         .get(header::CONTENT_TYPE)
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static("application/json; charset=utf-8"));
     let Ok(body) = answer.bytes().await else {
         audit("unknown: Slack's answer was cut off");
-        return slack_error(StatusCode::BAD_GATEWAY, "service_unavailable");
+        return Err("Slack's answer was cut off");
     };
     if status == StatusCode::TOO_MANY_REQUESTS {
         // At most an hour, whatever the header says.
@@ -376,19 +436,41 @@ async fn forward(
             .min(3_600);
         state
             .pacer
-            .hold(&method, Duration::from_secs(secs), Instant::now());
+            .hold(method, Duration::from_secs(secs), Instant::now());
     }
     let outcome = outcome_of(status, &body);
     tracing::info!(key = %who.name, %method, status = status.as_u16(), %outcome, "called Slack");
     audit(&outcome);
+    Ok(Answer {
+        status,
+        retry_after,
+        scopes,
+        content_type,
+        body,
+    })
+}
+
+/// Sends the call to Slack at its turn and hands back Slack's answer as it came.
+async fn forward(
+    state: AppState,
+    method: String,
+    who: crate::store::KeyInfo,
+    fields: Vec<(String, String)>,
+    target: String,
+    write: bool,
+    wait: Duration,
+) -> Response<Body> {
+    let Ok(answer) = call(&state, &method, &who, &fields, &target, write, wait).await else {
+        return slack_error(StatusCode::BAD_GATEWAY, "service_unavailable");
+    };
     let mut response = Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, answer_type);
-    if let Some(r) = retry_after {
+        .status(answer.status)
+        .header(header::CONTENT_TYPE, answer.content_type);
+    if let Some(r) = answer.retry_after {
         response = response.header(header::RETRY_AFTER, r);
     }
     // The token's scopes, as Slack gave them; and what this key may do, for the console.
-    if let Some(s) = scopes {
+    if let Some(s) = answer.scopes {
         response = response.header("x-oauth-scopes", s);
     }
     response = response.header(
@@ -399,7 +481,7 @@ async fn forward(
             "read-write"
         },
     );
-    response.body(Body::from(body)).expect("a response")
+    response.body(Body::from(answer.body)).expect("a response")
 }
 
 /// `ok`, Slack's error code, or `http <status>`.
@@ -438,7 +520,8 @@ async fn headers_and_cors(
     });
     let is_preflight = request.method() == Method::OPTIONS;
     let foreign = origin.is_some() && allowed_origin.is_none() && !own;
-    let to_api = request.uri().path().starts_with("/api");
+    let to_api =
+        request.uri().path().starts_with("/api") || request.uri().path().starts_with("/proxy/");
     let mut response = if is_preflight && allowed_origin.is_none() {
         StatusCode::FORBIDDEN.into_response()
     } else if foreign && to_api {
@@ -472,11 +555,11 @@ async fn headers_and_cors(
         if is_preflight {
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("POST"),
+                HeaderValue::from_static("GET, POST"),
             );
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("authorization, content-type"),
+                HeaderValue::from_static("authorization, content-type, last-event-id"),
             );
             h.insert(
                 header::ACCESS_CONTROL_MAX_AGE,

@@ -4,7 +4,10 @@
 //! Slack's limits, forwards the form with the server's token, and records every write in an
 //! audit log chained by hashes.
 
+pub mod activity;
 pub mod app;
 pub mod events;
+pub mod jobs;
+pub mod live;
 pub mod pacer;
 pub mod store;

@@ -178,7 +178,9 @@ fn run() -> Result<(), String> {
                 .ok()
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty());
+            // The log goes to stderr (the journal under systemd); stdout says where it listens.
             tracing_subscriber::fmt()
+                .with_writer(std::io::stderr)
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env()
                         .unwrap_or_else(|_| "info".into()),
@@ -194,9 +196,15 @@ fn run() -> Result<(), String> {
                     .map_err(|e| format!("listening on {listen}: {e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
                 println!("listening on http://{addr}");
-                let app = app::router(app::state(config, store));
+                let state = app::state(config, store);
+                // Jobs that were running when the proxy stopped go on.
+                let resumed = slack_admin_proxy::jobs::start(&state)?;
+                if resumed > 0 {
+                    tracing::info!(jobs = resumed, "resumed jobs");
+                }
+                let app = app::router(state.clone());
                 axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
+                    .with_graceful_shutdown(async move {
                         let mut term = tokio::signal::unix::signal(
                             tokio::signal::unix::SignalKind::terminate(),
                         )
@@ -205,6 +213,9 @@ fn run() -> Result<(), String> {
                             _ = tokio::signal::ctrl_c() => {}
                             _ = term.recv() => {}
                         }
+                        // Open event streams never end by themselves: the shutdown would
+                        // wait for them for ever.
+                        state.live.close();
                     })
                     .await
                     .map_err(|e| e.to_string())

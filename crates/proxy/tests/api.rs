@@ -12,23 +12,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tower::ServiceExt;
 
+mod common;
+
 const SIM_TOKEN: &str = "xoxp-sandbox-org-admin";
 
 /// A slack-sim server on a free port; returns its API base URL.
 async fn sim() -> String {
-    let (listener, addr) = slack_sim::server::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let sim = slack_sim::Sim::new(slack_sim::SimConfig {
-        rate_scale: 1e6,
-        ..slack_sim::SimConfig::default()
-    });
-    tokio::spawn(slack_sim::server::serve(
-        listener,
-        sim,
-        std::future::pending(),
-    ));
-    format!("http://{addr}/api/")
+    format!("{}/api/", common::sim().await)
 }
 
 /// An upstream that counts the calls that reach it and answers `{"ok": true}`.
@@ -59,6 +49,7 @@ struct Proxy {
 }
 
 fn proxy(upstream: &str, configure: impl FnOnce(&mut Config)) -> Proxy {
+    common::log_to_suite("api");
     let store = Store::in_memory().unwrap();
     let admin = store.add_key("ana", false, 0).unwrap();
     let reader = store.add_key("reader", true, 0).unwrap();

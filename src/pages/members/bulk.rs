@@ -169,6 +169,56 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -
         preview.set(None);
         selected.set(HashSet::new());
     };
+    // Through a proxy, the change can run there instead: it goes on when this tab closes.
+    let proxy = StoredValue::new(
+        Some(&connection)
+            .filter(|c| c.identity.proxy_key.as_deref() == Some("read-write"))
+            .and_then(crate::proxy_api::ProxyApi::of),
+    );
+    let on_proxy = proxy.with_value(Option::is_some);
+    let navigate = StoredValue::new(leptos_router::hooks::use_navigate());
+    let run_on_proxy = move |_| {
+        let Some((plan, change)) = preview.get_untracked() else {
+            return;
+        };
+        let (Some(connection), Some(api)) = (session.connection(), proxy.get_value()) else {
+            return;
+        };
+        let title = change.title.clone();
+        let pacing = Pacing::scaled(&change, connection.rate_scale);
+        let new_job = bulk::job(&plan, change, pacing);
+        let Ok(value) = serde_json::to_value(&new_job) else {
+            return;
+        };
+        refused.set(None);
+        leptos::task::spawn_local(async move {
+            match api
+                .start_job(slack_admin_core::server_jobs::Kind::Change, title, value)
+                .await
+            {
+                Ok(_) => {
+                    let _ = preview.try_set(None);
+                    let _ = selected.try_set(HashSet::new());
+                    navigate.with_value(|n| {
+                        n(
+                            &crate::href("/jobs"),
+                            leptos_router::NavigateOptions {
+                                resolve: false,
+                                ..Default::default()
+                            },
+                        )
+                    });
+                }
+                Err(e) => {
+                    let why = slack_admin_core::catalogue::explain(&e, None);
+                    let _ = refused.try_set(Some(format!(
+                        "The proxy did not take the change: {} {} Nothing was sent.",
+                        why.summary, why.fix
+                    )));
+                }
+            }
+        });
+    };
     let rate_scale = connection.rate_scale;
     let any_selected = move || count() > 0;
     let scope_options = StoredValue::new(
@@ -258,6 +308,17 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -
                                 <button id="bulk-run" class="button primary" disabled=move || will == 0 || too_many || busy() on:click=run>
                                     {format!("Change {} member{}", thousands(will), if will == 1 { "" } else { "s" })}
                                 </button>
+                                {on_proxy.then(|| view! {
+                                    <button
+                                        id="bulk-run-proxy"
+                                        class="button secondary"
+                                        title="The proxy makes the change: it goes on when this tab closes"
+                                        disabled=move || will == 0 || too_many
+                                        on:click=run_on_proxy
+                                    >
+                                        "Run on the proxy"
+                                    </button>
+                                })}
                                 <button class="button secondary" on:click=move |_| preview.set(None)>"Back"</button>
                             </div>
                             {too_many.then(|| view! {

@@ -157,6 +157,57 @@ pub fn Importer() -> impl IntoView {
             let _ = send_error.try_set(Some(why));
         });
     };
+    // Through a proxy, the job can run there instead: it goes on when this tab closes.
+    let proxy = session
+        .connection()
+        .filter(|c| c.identity.proxy_key.as_deref() == Some("read-write"))
+        .as_ref()
+        .and_then(crate::proxy_api::ProxyApi::of);
+    let on_proxy = proxy.is_some();
+    let navigate = leptos_router::hooks::use_navigate();
+    let handing_over = RwSignal::new(false);
+    let run_on_proxy = move |_| {
+        let (Some(connection), Some(api)) = (session.connection(), proxy.clone()) else {
+            return;
+        };
+        let route = ctx.route();
+        let pacing = Pacing::scaled(&route, connection.rate_scale);
+        let new_job = rows.with_untracked(|r| Job::from_preview(r, route.clone(), pacing));
+        let count = new_job.rows().iter().filter(|r| r.is_pending()).count();
+        let title = format!(
+            "Invite {} people to {}",
+            csv::thousands(count),
+            crate::job::workspace_name(&route, &connection.identity)
+        );
+        let Ok(value) = serde_json::to_value(&new_job) else {
+            return;
+        };
+        send_error.set(None);
+        handing_over.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let started = api
+                .start_job(slack_admin_core::server_jobs::Kind::Invite, title, value)
+                .await;
+            let _ = handing_over.try_set(false);
+            match started {
+                Ok(_) => navigate(
+                    &crate::href("/jobs"),
+                    leptos_router::NavigateOptions {
+                        resolve: false,
+                        ..Default::default()
+                    },
+                ),
+                Err(e) => {
+                    let why = slack_admin_core::catalogue::explain(&e, None);
+                    let _ = send_error.try_set(Some(format!(
+                        "The proxy did not take the job: {} {} Nothing was sent.",
+                        why.summary, why.fix
+                    )));
+                }
+            }
+        });
+    };
     let estimate = move || {
         let valid = counts.get().valid;
         let rate = session.connection().map(|c| c.rate_scale).unwrap_or(1.0);
@@ -324,6 +375,18 @@ pub fn Importer() -> impl IntoView {
                         >
                             {move || format!("Send {} invitations", counts.get().valid)}
                         </button>
+                        {on_proxy.then(|| view! {
+                            <button
+                                id="send-bulk-proxy"
+                                type="button"
+                                class="button secondary"
+                                title="The proxy sends them: the job goes on when this tab closes"
+                                disabled=move || counts.get().valid == 0 || !ctx.channels_ready() || handing_over.get()
+                                on:click=run_on_proxy.clone()
+                            >
+                                "Run on the proxy"
+                            </button>
+                        })}
                         <span class="muted">{estimate}</span>
                     </div>
                     <p id="send-error" class="field-error" role="alert">{move || send_error.get()}</p>
