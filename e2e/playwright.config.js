@@ -44,6 +44,9 @@ export default defineConfig({
       command: `${simBin} --listen 127.0.0.1:${simPort} --rate-scale 1000`,
       url: `http://127.0.0.1:${simPort}/api/api.test`,
       reuseExistingServer: false,
+      // Its log joins the suite's output, which `cargo xtask test` searches for secrets.
+      stdout: "pipe",
+      stderr: "pipe",
     },
   ],
   metadata: { simUrl: `http://127.0.0.1:${simPort}` },

@@ -82,8 +82,32 @@ fn serve_proxy(port: &str) -> Result<(), String> {
         }
         write_private(&key_file, String::from_utf8_lossy(&out.stdout).trim())?;
     }
+    // Slack's events, locally: the sim signs `invite_requested` with a secret the proxy
+    // checks (made once, kept beside the key, readable by you only), so the inbox through the
+    // proxy hears each new request as it is filed (one every 90 s, or on demand).
+    let secret_file = data.join("signing-secret.txt");
+    if !secret_file.exists() {
+        let mut bytes = [0u8; 16];
+        use std::io::Read;
+        std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut bytes))
+            .map_err(|e| format!("no randomness for a signing secret: {e}"))?;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        write_private(&secret_file, &hex)?;
+    }
+    let secret = std::fs::read_to_string(&secret_file)
+        .map_err(|e| format!("reading {}: {e}", secret_file.display()))?;
+    let events_url = format!("http://127.0.0.1:{port}/slack/events");
+    let secret_path = secret_file.display().to_string();
     let mut children = supervise::Supervisor::new()?;
-    let (sim, sim_url) = shell::start_sim(&[])?;
+    let (sim, sim_url) = shell::start_sim(&[
+        "--events-url",
+        &events_url,
+        "--signing-secret-file",
+        &secret_path,
+        "--request-every",
+        "90",
+    ])?;
     children.adopt("slack-sim", sim);
     children.spawn(
         "slack-admin-proxy",
@@ -95,7 +119,8 @@ fn serve_proxy(port: &str) -> Result<(), String> {
             .arg("--data-dir")
             .arg(&data)
             // The sim's org admin token: a fake sandbox token, safe to hold here.
-            .env("SLACK_ADMIN_TOKEN", "xoxp-sandbox-org-admin"),
+            .env("SLACK_ADMIN_TOKEN", "xoxp-sandbox-org-admin")
+            .env("SLACK_SIGNING_SECRET", secret.trim()),
     )?;
     println!("\nconsole through the proxy: http://127.0.0.1:{port}/");
     println!(

@@ -71,8 +71,32 @@ pub fn output(cmd: &mut Command) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Runs a command, echoing its output, and returns stdout+stderr for counting tests.
-pub fn run_capture(cmd: &mut Command, what: &str) -> Result<String, String> {
+/// Runs a command, echoing its output, and returns stdout+stderr for counting tests; with a
+/// `log`, also appends every line to it (the suite's logs, which `cargo xtask test` searches
+/// for secrets at the end).
+pub fn run_logged(
+    cmd: &mut Command,
+    what: &str,
+    log: Option<&std::path::Path>,
+) -> Result<String, String> {
+    let log = match log {
+        Some(path) => Some(std::sync::Arc::new(std::sync::Mutex::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| format!("{what}: cannot write its log {}: {e}", path.display()))?,
+        ))),
+        None => None,
+    };
+    let write = |log: &Option<std::sync::Arc<std::sync::Mutex<std::fs::File>>>, line: &str| {
+        if let Some(file) = log {
+            use std::io::Write;
+            let mut file = file.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = writeln!(file, "{line}");
+        }
+    };
+    let err_log = log.clone();
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -83,6 +107,7 @@ pub fn run_capture(cmd: &mut Command, what: &str) -> Result<String, String> {
         let mut text = String::new();
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             eprintln!("{line}");
+            write(&err_log, &line);
             text.push_str(&line);
             text.push('\n');
         }
@@ -94,6 +119,7 @@ pub fn run_capture(cmd: &mut Command, what: &str) -> Result<String, String> {
         .map_while(Result::ok)
     {
         println!("{line}");
+        write(&log, &line);
         text.push_str(&line);
         text.push('\n');
     }

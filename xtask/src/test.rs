@@ -1,8 +1,10 @@
 //! `cargo xtask test`: every test, stage by stage. Stops at the first failure and names the
 //! stage; a stage that ran no test fails too.
 
-use crate::shell::{cargo, exec, free_port, root, run_capture, tool_path, trunk};
+use crate::shell::{cargo, free_port, root, run_logged, tool_path, trunk};
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 use std::time::Instant;
 
 struct Stage {
@@ -39,7 +41,26 @@ const STAGES: &[Stage] = &[
         name: "e2e",
         run: e2e,
     },
+    Stage {
+        name: "secrets",
+        run: secrets,
+    },
 ];
+
+/// The stage running now: its output goes to `target/test-logs/<stage>.log`.
+static CURRENT: Mutex<&str> = Mutex::new("xtask");
+
+/// Where the suite's logs go: every stage's output, and the logs of the servers the tests
+/// start (they find the folder in `TEST_LOG_DIR`).
+pub fn log_dir() -> PathBuf {
+    root().join("target/test-logs")
+}
+
+/// Runs a command of the current stage, echoing its output and keeping it in the stage's log.
+fn logged(cmd: &mut Command, what: &str) -> Result<String, String> {
+    let stage = *CURRENT.lock().unwrap_or_else(|p| p.into_inner());
+    run_logged(cmd, what, Some(&log_dir().join(format!("{stage}.log"))))
+}
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let (from, only) = match args {
@@ -53,6 +74,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
             return Err(usage());
         }
     }
+    // A run that includes the suite starts with no logs; `--only secrets` searches the last
+    // run's.
+    if only != Some("secrets") && from != Some("secrets") {
+        let _ = std::fs::remove_dir_all(log_dir());
+    }
+    std::fs::create_dir_all(log_dir()).map_err(|e| format!("creating target/test-logs: {e}"))?;
+    // Every server a test starts writes its log here too.
+    std::env::set_var("TEST_LOG_DIR", log_dir());
     let mut started = from.is_none();
     let mut summary = Vec::new();
     let all = Instant::now();
@@ -62,6 +91,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             continue;
         }
         println!("\n=== stage {}", stage.name);
+        *CURRENT.lock().unwrap_or_else(|p| p.into_inner()) = stage.name;
         let t = Instant::now();
         let outcome = (stage.run)().map_err(|e| format!("stage `{}` failed: {e}", stage.name))?;
         let secs = t.elapsed().as_secs();
@@ -117,7 +147,7 @@ pub fn count_passed(output: &str) -> u32 {
 }
 
 fn fmt() -> Result<Option<u32>, String> {
-    exec(
+    logged(
         cargo().args(["fmt", "--all", "--check"]),
         "cargo fmt --check",
     )?;
@@ -125,7 +155,7 @@ fn fmt() -> Result<Option<u32>, String> {
 }
 
 fn clippy_native() -> Result<Option<u32>, String> {
-    exec(
+    logged(
         cargo().args([
             "clippy",
             "--workspace",
@@ -142,7 +172,7 @@ fn clippy_native() -> Result<Option<u32>, String> {
 }
 
 fn clippy_wasm() -> Result<Option<u32>, String> {
-    exec(
+    logged(
         cargo().args([
             "clippy",
             "-p",
@@ -160,7 +190,7 @@ fn clippy_wasm() -> Result<Option<u32>, String> {
 }
 
 fn native() -> Result<Option<u32>, String> {
-    let out = run_capture(
+    let out = logged(
         cargo().args(["test", "--workspace", "--exclude", "slack-admin-console"]),
         "cargo test",
     )?;
@@ -168,7 +198,7 @@ fn native() -> Result<Option<u32>, String> {
 }
 
 fn browser() -> Result<Option<u32>, String> {
-    let out = run_capture(
+    let out = logged(
         cargo()
             .args([
                 "test",
@@ -194,11 +224,11 @@ fn conformance() -> Result<Option<u32>, String> {
     if !dir.exists() {
         return Err("crates/sim/conformance is missing".into());
     }
-    exec(
+    logged(
         cargo().args(["build", "-p", "slack-sim", "-p", "slack-admin-proxy"]),
         "cargo build -p slack-sim -p slack-admin-proxy",
     )?;
-    let out = run_capture(
+    let out = logged(
         Command::new(root().join(".venv/bin/python"))
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
             .arg(&dir)
@@ -218,7 +248,7 @@ pub const E2E_BASE: &str = "/slack-admin-console/";
 
 fn e2e() -> Result<Option<u32>, String> {
     let dist = root().join("target/e2e-dist");
-    exec(
+    logged(
         trunk()
             .args(["build", "--public-url", E2E_BASE, "--dist"])
             .arg(&dist),
@@ -228,11 +258,11 @@ fn e2e() -> Result<Option<u32>, String> {
     // links and reloads reach the app (serve.mjs does the same).
     std::fs::copy(dist.join("index.html"), dist.join("404.html"))
         .map_err(|e| format!("copying index.html to 404.html: {e}"))?;
-    exec(
+    logged(
         cargo().args(["build", "-p", "slack-sim", "-p", "slack-admin-proxy"]),
         "cargo build -p slack-sim -p slack-admin-proxy",
     )?;
-    let out = run_capture(
+    let out = logged(
         Command::new(root().join("e2e/node_modules/.bin/playwright"))
             .args(["test", "--reporter=list"])
             .env("DIST", &dist)
@@ -250,9 +280,127 @@ fn e2e() -> Result<Option<u32>, String> {
     require_tests(count_passed(&out), "Playwright")
 }
 
+/// Searches every log of the suite (each stage's output and each server's log) for a secret:
+/// a Slack token, a proxy access key or a signing secret the tests use. Fails naming the
+/// file and line, never the secret.
+fn secrets() -> Result<Option<u32>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(log_dir())
+        .map_err(|e| format!("reading target/test-logs: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let servers = files
+        .iter()
+        .filter(|p| file_name(p).starts_with("proxy-"))
+        .count();
+    if files.iter().all(|p| file_name(p) == "secrets.log") {
+        return Err("target/test-logs holds no log: run the suite first".into());
+    }
+    let (mut lines, mut found) = (0usize, Vec::new());
+    for path in &files {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        for (n, line) in text.lines().enumerate() {
+            lines += 1;
+            for what in find_secrets(line) {
+                found.push(format!("{}:{}: {what}", file_name(path), n + 1));
+            }
+        }
+    }
+    println!(
+        "searched {lines} lines in {} logs ({servers} of them the proxy's) for tokens, access keys and signing secrets",
+        files.len()
+    );
+    if found.is_empty() {
+        Ok(None)
+    } else {
+        Err(format!(
+            "a secret is in the logs (never log one):\n{}",
+            found.join("\n")
+        ))
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Signing secrets the suite uses (Slack's documented example among them), or how they
+/// begin: the e2e one ends with the time it was made.
+const TEST_SIGNING_SECRETS: &[&str] = &[
+    "8f742231b10e8888abcd99yyyzzz85a5",
+    "sim-test-signing-secret",
+    "e2e-signing-secret-",
+];
+
+/// What secrets `line` holds, each named by its kind and first characters only.
+pub fn find_secrets(line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let bytes = line.as_bytes();
+    let token_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
+    for (at, _) in line.match_indices("xox") {
+        let kind = bytes.get(at + 3).copied().unwrap_or(b' ');
+        if !b"abceoprs".contains(&kind) || bytes.get(at + 4) != Some(&b'-') {
+            continue;
+        }
+        let rest = bytes[at + 5..]
+            .iter()
+            .take_while(|b| token_char(**b))
+            .count();
+        if rest >= 6 {
+            found.push(format!("a Slack token (xox{}-…)", kind as char));
+        }
+    }
+    for (at, _) in line.match_indices("sak_") {
+        let rest = bytes[at + 4..]
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        if rest >= 16 {
+            found.push("a proxy access key (sak_…)".into());
+        }
+    }
+    for secret in TEST_SIGNING_SECRETS {
+        if line.contains(secret) {
+            found.push(format!("a signing secret ({}…)", &secret[..4]));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
-    use super::count_passed;
+    use super::{count_passed, find_secrets};
+
+    #[test]
+    fn finds_tokens_keys_and_secrets_and_names_them_without_them() {
+        let line = "POST token=xoxp-sandbox-org-admin key sak_0123456789abcdef0123 and 8f742231b10e8888abcd99yyyzzz85a5";
+        let found = find_secrets(line);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found
+            .iter()
+            .all(|f| !f.contains("sandbox") && !f.contains("0123")));
+        assert_eq!(
+            find_secrets("Bearer xoxb-1234567890-abc"),
+            ["a Slack token (xoxb-…)"]
+        );
+    }
+
+    #[test]
+    fn words_that_only_look_like_secrets_pass() {
+        for line in [
+            "paste a token (starts with xoxp-)",
+            "xoxp-… is refused",
+            "the key starts with sak_ and 64 hex digits",
+            "sak_ab",
+            "xoxz-notatoken-at-all",
+        ] {
+            assert!(find_secrets(line).is_empty(), "{line}");
+        }
+    }
 
     #[test]
     fn counts_the_closing_lines_of_every_runner() {

@@ -51,10 +51,13 @@ class Sim:
     def __init__(self, *args):
         if not os.path.exists(BIN):
             pytest.fail(f"{BIN} is missing: run `cargo build -p slack-sim` (or set SLACK_SIM_BIN)")
+        # Its log joins the suite's logs (searched for secrets at the end) when there are any.
+        log_dir = os.environ.get("TEST_LOG_DIR")
+        self.log = open(os.path.join(log_dir, "sim-conformance.log"), "a") if log_dir else None
         self.proc = subprocess.Popen(
             [BIN, "--listen", "127.0.0.1:0", *args],
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log or subprocess.DEVNULL,
             text=True,
         )
         line = self.proc.stdout.readline()
@@ -77,6 +80,8 @@ class Sim:
                 self.proc.wait()
         if self.proc.stdout:
             self.proc.stdout.close()
+        if self.log:
+            self.log.close()
 
 
 @pytest.fixture

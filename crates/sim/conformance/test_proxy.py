@@ -67,13 +67,18 @@ class Proxy:
 
 
 @pytest.fixture
-def proxy(sim):
+def proxy(sim, request):
     with tempfile.TemporaryDirectory() as data_dir:
         p = Proxy(sim.url, data_dir)
         yield p
         p.stop()
         logs = p.logs()
         p.log.close()
+        # Kept with the suite's logs, which `cargo xtask test` searches for secrets at the end.
+        log_dir = os.environ.get("TEST_LOG_DIR")
+        if log_dir:
+            with open(os.path.join(log_dir, f"proxy-conformance-{request.node.name}.log"), "w") as f:
+                f.write(logs)
         for secret in [ADMIN, *p.keys.values()]:
             assert secret not in logs, "a secret in the proxy's log"
 

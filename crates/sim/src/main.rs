@@ -1,6 +1,7 @@
 //! `slack-sim`: the simulated Slack as an HTTP server on loopback.
 
 use clap::Parser;
+use slack_sim::delivery::EventsTarget;
 use slack_sim::{fixture, Faults, Sim, SimConfig};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -35,6 +36,30 @@ struct Args {
     /// default; `POST /sim/invite_request` files one on demand).
     #[arg(long)]
     request_every: Option<u64>,
+    /// Sends an `invite_requested` event, signed as Slack signs, to this Request URL for
+    /// every request filed (plain http:// on loopback: a local slack-admin-proxy's
+    /// `/slack/events`). The signing secret comes from SLACK_SIGNING_SECRET or
+    /// --signing-secret-file, never from a flag's value.
+    #[arg(long)]
+    events_url: Option<String>,
+    /// A file holding the app's signing secret (else SLACK_SIGNING_SECRET).
+    #[arg(long, requires = "events_url")]
+    signing_secret_file: Option<std::path::PathBuf>,
+}
+
+/// Where events go, if anywhere, with the signing secret from the environment or a file.
+fn events_target(args: &Args) -> Result<Option<EventsTarget>, String> {
+    let Some(url) = &args.events_url else {
+        return Ok(None);
+    };
+    let secret = match &args.signing_secret_file {
+        Some(f) => std::fs::read_to_string(f)
+            .map_err(|e| format!("reading the signing secret file {}: {e}", f.display()))?,
+        None => std::env::var("SLACK_SIGNING_SECRET").map_err(|_| {
+            "--events-url needs the Slack app's signing secret: set SLACK_SIGNING_SECRET or give --signing-secret-file".to_owned()
+        })?,
+    };
+    EventsTarget::new(url, &secret).map(Some)
 }
 
 fn faults_help() -> String {
@@ -43,6 +68,13 @@ fn faults_help() -> String {
 
 fn main() -> std::io::Result<()> {
     let args = Args::parse();
+    let events = match events_target(&args) {
+        Ok(events) => events,
+        Err(e) => {
+            eprintln!("slack-sim: {e}");
+            std::process::exit(2);
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -60,13 +92,22 @@ fn main() -> std::io::Result<()> {
         let (listener, addr) = slack_sim::server::bind(args.listen).await?;
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on http://{addr}")?;
-        writeln!(out, "tokens (fake, sandbox only):")?;
-        for (token, who) in Sim::tokens() {
-            writeln!(out, "  {token:<26} {who}")?;
+        // For a person at a terminal; never into a log (tokens in logs are what the suite's
+        // secret search looks for, and the README lists them).
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            writeln!(out, "tokens (fake, sandbox only):")?;
+            for (token, who) in Sim::tokens() {
+                writeln!(out, "  {token:<26} {who}")?;
+            }
+        } else {
+            writeln!(out, "tokens: see `slack-sim` at a terminal, or the README")?;
+        }
+        if let Some(target) = &events {
+            writeln!(out, "events: invite_requested, signed, to {}", target.url())?;
         }
         out.flush()?;
         drop(out);
-        slack_sim::server::serve(listener, sim, shutdown).await?;
+        slack_sim::server::serve_with_events(listener, sim, shutdown, events).await?;
         eprintln!("slack-sim: shutting down");
         Ok(())
     })
