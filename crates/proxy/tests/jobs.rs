@@ -145,8 +145,25 @@ fn log_file(name: &str) -> Stdio {
     }
 }
 
+/// A proxy process, killed when dropped (a failing test leaves none behind).
+struct Running(Child);
+
+impl Running {
+    /// SIGKILL, as `kill -9` would.
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// Starts the proxy binary; returns it and its URL.
-fn serve(dir: &std::path::Path, upstream: &str) -> (Child, String) {
+fn serve(dir: &std::path::Path, upstream: &str) -> (Running, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0", "--slack-api-url"])
         .arg(format!("{upstream}/api/"))
@@ -168,7 +185,7 @@ fn serve(dir: &std::path::Path, upstream: &str) -> (Child, String) {
         .strip_prefix("listening on ")
         .expect("the proxy says where it listens")
         .to_owned();
-    (child, url)
+    (Running(child), url)
 }
 
 async fn get_json(client: &reqwest::Client, url: &str, key: &str) -> serde_json::Value {
@@ -242,8 +259,7 @@ async fn a_job_killed_mid_call_finishes_after_a_restart_and_no_confirmed_row_is_
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(counter.count(&held), 1);
-    proxy.kill().unwrap();
-    proxy.wait().unwrap();
+    proxy.kill();
     *counter.hold.lock().unwrap() = None;
 
     let (mut proxy, url) = serve(&dir, &front);
@@ -251,8 +267,7 @@ async fn a_job_killed_mid_call_finishes_after_a_restart_and_no_confirmed_row_is_
         s["progress"]["finished"] == true
     })
     .await;
-    proxy.kill().unwrap();
-    proxy.wait().unwrap();
+    proxy.kill();
 
     let progress = &answer["summary"]["progress"];
     assert_eq!(progress["total"], 30);
