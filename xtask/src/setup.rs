@@ -14,6 +14,7 @@ pub fn run() -> Result<(), String> {
     twiggy()?;
     wasm_bindgen_cli()?;
     chromium()?;
+    bench_tools()?;
     npm_packages()?;
     python_venv()?;
     Ok(())
@@ -212,6 +213,26 @@ fn chromium() -> Result<(), String> {
             .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
         "apt-get install chromium chromium-driver",
+    )
+}
+
+/// nginx and wrk, for `cargo xtask bench proxy`: Debian's. The benchmark runs an nginx of
+/// its own (its config, as this user, in a temporary directory), never the system service,
+/// which the package may or may not start.
+fn bench_tools() -> Result<(), String> {
+    if Path::new("/usr/sbin/nginx").exists() && Path::new("/usr/bin/wrk").exists() {
+        return Ok(());
+    }
+    step("installing Debian's nginx and wrk (for `bench proxy`)");
+    exec(
+        Command::new("apt-get").args(["update", "-qq"]),
+        "apt-get update",
+    )?;
+    exec(
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "nginx", "wrk"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+        "apt-get install nginx wrk",
     )
 }
 

@@ -135,13 +135,18 @@ pub async fn events(
             let retry = get("x-slack-retry-num");
             let stored = {
                 let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
-                store.record_event(id, now, kind, &json["event"].to_string())
+                let stored = store.record_event(id, now, kind, &json["event"].to_string());
+                // Published before the lock is let go, so the streams get events in the order
+                // of their numbers: a stream skips what is at or below the last it sent, and
+                // two deliveries at once must not pass each other (a request would be lost).
+                if let Ok(Some(recorded)) = &stored {
+                    state.live.publish(recorded.clone());
+                }
+                stored
             };
             match stored {
                 Ok(Some(recorded)) => {
                     tracing::info!(event_id = id, kind, seq = recorded.seq, "event recorded");
-                    // To the open streams of /proxy/events: a retry is never sent twice.
-                    state.live.publish(recorded);
                 }
                 Ok(None) => {
                     tracing::info!(event_id = id, kind, retry = %retry, "event seen before")

@@ -471,3 +471,26 @@ async fn the_sims_events_reach_a_listening_page_through_the_proxy() {
     let recorded = p.state.store.lock().unwrap().events().unwrap();
     assert_eq!(recorded.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn events_delivered_at_once_all_reach_an_open_stream_in_order() {
+    let p = std::sync::Arc::new(proxy(Some(SECRET)));
+    let mut s = Stream::open(&p, &p.admin, None).await;
+    // Slack (and the sim) deliver each event on a connection of its own.
+    let sends: Vec<_> = (0..200)
+        .map(|i| {
+            let p = p.clone();
+            tokio::spawn(async move {
+                slack_sends(&p, &format!("Burst{i}"), &format!("b{i}@example.com"), None).await
+            })
+        })
+        .collect();
+    for send in sends {
+        send.await.unwrap();
+    }
+    let mut ids = Vec::new();
+    while let Some(m) = s.next(QUIET).await {
+        ids.push(m.id.parse::<i64>().unwrap());
+    }
+    assert_eq!(ids, (1..=200).collect::<Vec<_>>(), "every event, once, in order");
+}
