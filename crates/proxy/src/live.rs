@@ -40,6 +40,8 @@ pub const KEY_RECHECK: Duration = Duration::from_secs(60);
 pub struct Live {
     sender: broadcast::Sender<StoredEvent>,
     open: Arc<AtomicUsize>,
+    /// Open streams by key: one key (one person's tabs) cannot take every place.
+    per_key: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
     closing: watch::Sender<bool>,
     max_streams: usize,
 }
@@ -57,6 +59,7 @@ impl Live {
             // A stream this far behind reads what it missed from the database instead.
             sender: broadcast::channel(256).0,
             open: Arc::new(AtomicUsize::new(0)),
+            per_key: Arc::default(),
             closing: watch::channel(false).0,
             max_streams,
         }
@@ -79,23 +82,48 @@ impl Live {
         self.closing.send_replace(true);
     }
 
-    /// A place among the open streams, or `None` when they are all taken.
-    fn take_place(&self) -> Option<Place> {
+    /// A place among the open streams for key `key`, or why there is none: every place is
+    /// taken, or this key holds [`MAX_STREAMS_PER_KEY`] already.
+    fn take_place(&self, key: &str) -> Result<Place, &'static str> {
+        let mut per_key = self.per_key.lock().unwrap_or_else(|p| p.into_inner());
+        let mine = per_key.entry(key.to_owned()).or_default();
+        if *mine >= MAX_STREAMS_PER_KEY {
+            return Err("too_many_streams_for_key");
+        }
         let before = self.open.fetch_add(1, Ordering::SeqCst);
         if before >= self.max_streams {
             self.open.fetch_sub(1, Ordering::SeqCst);
-            return None;
+            return Err("too_many_streams");
         }
-        Some(Place(self.open.clone()))
+        *mine += 1;
+        Ok(Place {
+            open: self.open.clone(),
+            per_key: self.per_key.clone(),
+            key: key.to_owned(),
+        })
     }
 }
 
+/// The most streams one key may hold open (a person's tabs and devices).
+pub const MAX_STREAMS_PER_KEY: usize = 8;
+
 /// A stream's place: given back when the stream ends (the client went away, or shutdown).
-struct Place(Arc<AtomicUsize>);
+struct Place {
+    open: Arc<AtomicUsize>,
+    per_key: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+    key: String,
+}
 
 impl Drop for Place {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.open.fetch_sub(1, Ordering::SeqCst);
+        let mut per_key = self.per_key.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = per_key.get_mut(&self.key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                per_key.remove(&self.key);
+            }
+        }
     }
 }
 
@@ -227,12 +255,15 @@ async fn stream(State(state): State<AppState>, headers: HeaderMap) -> Response<B
     if *closing.borrow() {
         return refusal(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable");
     }
-    let Some(place) = live.take_place() else {
-        tracing::warn!(key = %who.name, "refused an event stream: {MAX_STREAMS} are open");
-        let mut r = refusal(StatusCode::SERVICE_UNAVAILABLE, "too_many_streams");
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        return r;
+    let place = match live.take_place(&who.name) {
+        Ok(p) => p,
+        Err(why) => {
+            tracing::warn!(key = %who.name, why, "refused an event stream");
+            let mut r = refusal(StatusCode::SERVICE_UNAVAILABLE, why);
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            return r;
+        }
     };
     // Listening before reading what was missed: an event recorded in between is in one or
     // the other (or both, and then sent once).

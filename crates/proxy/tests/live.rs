@@ -284,10 +284,36 @@ async fn a_reconnect_replays_what_was_missed_then_live_events_arrive_once() {
 
 #[tokio::test]
 async fn streams_are_capped_and_end_when_the_proxy_stops() {
+    use slack_admin_proxy::live::{MAX_STREAMS, MAX_STREAMS_PER_KEY};
     let p = proxy(Some(SECRET));
+    // One key holds at most a few streams; the others still get theirs.
     let mut open = Vec::new();
-    for _ in 0..slack_admin_proxy::live::MAX_STREAMS {
-        open.push(Stream::open(&p, &p.admin, None).await);
+    for _ in 0..MAX_STREAMS_PER_KEY {
+        open.push(Stream::open(&p, &p.reader, None).await);
+    }
+    let response = p
+        .app
+        .clone()
+        .oneshot(listen(Some(&p.reader), None))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(json_of(response).await["error"], "too_many_streams_for_key");
+    // Every place taken, by many keys.
+    let keys: Vec<String> = (0..MAX_STREAMS / MAX_STREAMS_PER_KEY)
+        .map(|i| {
+            p.state
+                .store
+                .lock()
+                .unwrap()
+                .add_key(&format!("tab{i}"), true, 0)
+                .unwrap()
+        })
+        .collect();
+    for key in keys.iter().take(MAX_STREAMS / MAX_STREAMS_PER_KEY - 1) {
+        for _ in 0..MAX_STREAMS_PER_KEY {
+            open.push(Stream::open(&p, key, None).await);
+        }
     }
     assert_eq!(
         p.state.live.open_streams(),
@@ -492,5 +518,9 @@ async fn events_delivered_at_once_all_reach_an_open_stream_in_order() {
     while let Some(m) = s.next(QUIET).await {
         ids.push(m.id.parse::<i64>().unwrap());
     }
-    assert_eq!(ids, (1..=200).collect::<Vec<_>>(), "every event, once, in order");
+    assert_eq!(
+        ids,
+        (1..=200).collect::<Vec<_>>(),
+        "every event, once, in order"
+    );
 }
