@@ -225,6 +225,13 @@ pub fn kind_of(method: &str) -> Kind {
     }
 }
 
+/// What the proxy records when an admin starts, pauses, resumes or cancels one of its jobs
+/// (the job's own calls are recorded as any other write, in the name of the key it runs as).
+pub const JOB_START: &str = "proxy.job.start";
+pub const JOB_PAUSE: &str = "proxy.job.pause";
+pub const JOB_RESUME: &str = "proxy.job.resume";
+pub const JOB_CANCEL: &str = "proxy.job.cancel";
+
 /// What a call did, in words: "Invited", "Made admin", "Approved request"; the method's name
 /// for a method the console does not know.
 pub fn action(method: &str) -> &str {
@@ -239,6 +246,10 @@ pub fn action(method: &str) -> &str {
         "admin.users.assign" => "Added to workspace",
         "admin.users.setExpiration" => "Set guest expiration",
         "admin.users.session.reset" => "Signed out",
+        JOB_START => "Started a job on the proxy",
+        JOB_PAUSE => "Paused a job on the proxy",
+        JOB_RESUME => "Resumed a job on the proxy",
+        JOB_CANCEL => "Cancelled the rest of a job on the proxy",
         other => other,
     }
 }
@@ -270,6 +281,13 @@ pub fn detail(method: &str, fields: &[(String, String)]) -> Option<String> {
     };
     let join = |parts: Vec<String>| Some(parts.join(" · "));
     match method {
+        JOB_START | JOB_PAUSE | JOB_RESUME | JOB_CANCEL => {
+            let mut parts: Vec<String> =
+                get("job").map(|j| format!("job {j}")).into_iter().collect();
+            parts.extend(get("title").map(str::to_owned));
+            parts.extend(get("rows").map(|n| format!("{n} rows")));
+            (!parts.is_empty()).then(|| parts.join(" · "))
+        }
         "admin.users.invite" => {
             let mut parts = vec![guest("is_ultra_restricted", "is_restricted").to_owned()];
             parts.extend(channels("channel_ids"));
@@ -1229,6 +1247,15 @@ mod tests {
             }
         }
         assert_eq!(action("admin.users.setAdmin"), "Made admin");
+        assert_eq!(action(JOB_PAUSE), "Paused a job on the proxy");
+        let fields = vec![
+            ("job".to_owned(), "3".to_owned()),
+            ("title".to_owned(), "Invite 8 people to HQ".to_owned()),
+        ];
+        assert_eq!(
+            detail(JOB_PAUSE, &fields).as_deref(),
+            Some("job 3 · Invite 8 people to HQ")
+        );
         assert_eq!(action("admin.inviteRequests.approve"), "Approved request");
         assert_eq!(action("chat.postMessage"), "chat.postMessage");
         for (k, code, _) in KINDS {

@@ -3,7 +3,9 @@
 //! tab closes. This module holds what the proxy and the console share: the kinds, the
 //! summary the list shows, and the checks a job passes before the proxy takes it.
 
-use crate::invite::job::{Halt, Job, JobState, OutcomeKind, Progress, Work};
+use crate::invite::job::{
+    Halt, Job, JobRow, JobState, Outcome, OutcomeKind, Progress, RowState, Work,
+};
 use crate::invite::InviteRoute;
 use crate::members::bulk::Change;
 use serde::{Deserialize, Serialize};
@@ -49,6 +51,8 @@ pub struct Summary {
     pub kind: Kind,
     pub title: String,
     /// The name of the key that started it.
+    pub started_by: String,
+    /// The name of the key its calls are made with: who started it, or last resumed it.
     pub owner: String,
     pub created_s: i64,
     pub updated_s: i64,
@@ -152,7 +156,36 @@ where
             "the job calls {refused}, which this key may not call through the proxy"
         ));
     }
-    job.resume();
+    // Nothing the sender says about what happened is taken: every row starts afresh, either to
+    // be sent or not sent (the preview's or dry run's refusals). A row already sent, answered
+    // or "possibly delivered" would let a client write outcomes Slack never gave.
+    let mut rows = Vec::with_capacity(job.rows().len());
+    for r in job.rows() {
+        if r.sends > 0 || r.possibly_delivered {
+            return Err(format!(
+                "line {} was sent already; the proxy takes only jobs with nothing sent yet",
+                r.line
+            ));
+        }
+        rows.push(match &r.state {
+            RowState::Pending => JobRow::pending(r.line, r.item.clone()),
+            RowState::Done {
+                outcome: Outcome::NotSent { reason },
+            } => JobRow::not_sent(r.line, r.item.clone(), reason.clone()),
+            _ => {
+                return Err(format!(
+                "line {} already has an outcome; the proxy takes only jobs with nothing sent yet",
+                r.line
+            ))
+            }
+        });
+    }
+    if !rows.iter().any(|r| r.is_pending()) {
+        return Err(
+            "every row of the job is marked not to be sent: there is nothing to send".into(),
+        );
+    }
+    job = Job::from_rows(rows, job.work().clone(), *job.pacing());
     Ok(job)
 }
 
@@ -214,6 +247,33 @@ mod tests {
         assert!(e.contains("admin.users.invite"), "{e}");
         // An invite job read as a change job is not a change job.
         assert!(admit::<Change>(invite_job(2), |_| true).is_err());
+    }
+
+    #[test]
+    fn what_the_sender_says_happened_is_never_taken() {
+        // A row "already invited" by the sender's say-so, and one sent once.
+        let mut job: InviteJob = admit(invite_job(3), |_| true).unwrap();
+        let Step::Send { row, .. } = job.next(0) else {
+            panic!("a send")
+        };
+        job.record(row, Ok(()), 0);
+        let e = admit::<InviteRoute>(serde_json::to_value(&job).unwrap(), |_| true).unwrap_err();
+        assert!(e.contains("line 1 was sent already"), "{e}");
+        // Rows not to be sent stay so, with their reason; a job of nothing but those is refused.
+        let rows = vec![
+            JobRow::not_sent(1, Invitation::new("a@example.com"), "a duplicate of line 2"),
+            JobRow::pending(2, Invitation::new("b@example.com")),
+        ];
+        let route = InviteRoute::Admin {
+            team_id: crate::ids::TeamId::new("T1"),
+        };
+        let mixed = Job::from_rows(rows.clone(), route.clone(), Pacing::per_minute(20.0));
+        let admitted: InviteJob = admit(serde_json::to_value(&mixed).unwrap(), |_| true).unwrap();
+        assert_eq!(admitted.progress(0).counts.not_sent, 1);
+        assert_eq!(admitted.progress(0).remaining, 1);
+        let none = Job::from_rows(rows[..1].to_vec(), route, Pacing::per_minute(20.0));
+        let e = admit::<InviteRoute>(serde_json::to_value(&none).unwrap(), |_| true).unwrap_err();
+        assert!(e.contains("nothing to send"), "{e}");
     }
 
     #[test]

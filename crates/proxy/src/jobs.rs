@@ -18,7 +18,9 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Response, StatusCode};
 use slack_admin_core::error::SlackError;
-use slack_admin_core::invite::job::{dropped, read_answer, Halt, Job, Pacing, Progress, Step};
+use slack_admin_core::invite::job::{
+    dropped, read_answer, Halt, Job, Pacing, Progress, Step, Work,
+};
 use slack_admin_core::invite::InviteRoute;
 use slack_admin_core::members::bulk::Change;
 use slack_admin_core::server_jobs::{self, Kind, NewJob, Summary};
@@ -123,6 +125,11 @@ impl AnyJob {
     fn is_finished(&self) -> bool {
         each!(self, j => j.is_finished())
     }
+
+    /// The method the next row calls, if a row is still to be sent.
+    fn next_method(&self) -> Option<&'static str> {
+        each!(self, j => j.rows().iter().find(|r| r.is_pending()).map(|r| j.work().method(&r.item)))
+    }
 }
 
 fn kind_word(kind: Kind) -> &'static str {
@@ -135,6 +142,7 @@ fn kind_word(kind: Kind) -> &'static str {
 struct Entry {
     job: AnyJob,
     title: String,
+    started_by: String,
     /// The key the calls are made in the name of: who started it, or last resumed it.
     owner: String,
     created_s: i64,
@@ -152,6 +160,7 @@ impl Entry {
             id,
             kind: self.job.kind(),
             title: self.title.clone(),
+            started_by: self.started_by.clone(),
             owner: self.owner.clone(),
             created_s: self.created_s,
             updated_s: self.updated_s,
@@ -177,6 +186,7 @@ const TABLE: &str = "CREATE TABLE IF NOT EXISTS jobs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
     title TEXT NOT NULL,
+    started_by TEXT NOT NULL,
     owner TEXT NOT NULL,
     created INTEGER NOT NULL,
     updated INTEGER NOT NULL,
@@ -193,7 +203,9 @@ pub fn start(state: &AppState) -> Result<usize, String> {
         db.execute(TABLE, [])
             .map_err(|e| format!("preparing the jobs table: {e}"))?;
         let mut q = db
-            .prepare("SELECT id, kind, title, owner, created, updated, stop, job FROM jobs")
+            .prepare(
+                "SELECT id, kind, title, owner, created, updated, stop, job, started_by FROM jobs",
+            )
             .map_err(|e| e.to_string())?;
         let rows = q
             .query_map([], |r| {
@@ -206,6 +218,7 @@ pub fn start(state: &AppState) -> Result<usize, String> {
                     r.get::<_, i64>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
                 ))
             })
             .map_err(|e| e.to_string())?
@@ -216,7 +229,7 @@ pub fn start(state: &AppState) -> Result<usize, String> {
     let now = now_ms();
     let mut resumed = 0;
     let mut all = state.jobs.all.lock().unwrap_or_else(|p| p.into_inner());
-    for (id, kind, title, owner, created_s, updated_s, stop, json) in rows {
+    for (id, kind, title, owner, created_s, updated_s, stop, json, started_by) in rows {
         let mut job = match AnyJob::read(&kind, &json) {
             Ok(j) => j,
             Err(e) => {
@@ -231,6 +244,7 @@ pub fn start(state: &AppState) -> Result<usize, String> {
             Entry {
                 job,
                 title,
+                started_by,
                 owner,
                 created_s,
                 updated_s,
@@ -316,42 +330,56 @@ async fn drive(state: AppState, id: i64) {
                 save(&state, id, entry);
                 tracing::warn!(job = id, key = %entry.owner, "paused: its key may no longer write");
             }
-            match entry.job.next(now) {
-                Step::Send { row, form, method } => {
-                    if save(&state, id, entry) {
-                        Next::Send {
-                            row,
-                            method,
-                            fields: form.0,
-                            owner: KeyInfo {
-                                name: entry.owner.clone(),
-                                read_only: false,
-                                created: 0,
-                                revoked: false,
-                            },
-                        }
-                    } else {
-                        // Unsaved, a restart could not know this row is in flight: it is not
-                        // sent, and stays possibly delivered (the safe side) when resumed.
-                        entry.job.record(row, Err(dropped()), now);
-                        entry.job.pause();
-                        entry.stop = Some(Halt {
+            // The job takes only a free turn of its method: an admin's own call never waits
+            // behind a job's (they queue ahead, and the job waits for the next free turn).
+            let busy_for = if progress.paused || progress.finished {
+                Duration::ZERO
+            } else {
+                entry
+                    .job
+                    .next_method()
+                    .map_or(Duration::ZERO, |m| state.pacer.free_in(m, Instant::now()))
+            };
+            if !busy_for.is_zero() {
+                Next::Wait(busy_for.as_millis() as u64 + 1, entry.wake.clone())
+            } else {
+                match entry.job.next(now) {
+                    Step::Send { row, form, method } => {
+                        if save(&state, id, entry) {
+                            Next::Send {
+                                row,
+                                method,
+                                fields: form.0,
+                                owner: KeyInfo {
+                                    name: entry.owner.clone(),
+                                    read_only: false,
+                                    created: 0,
+                                    revoked: false,
+                                },
+                            }
+                        } else {
+                            // Unsaved, a restart could not know this row is in flight: it is not
+                            // sent, and stays possibly delivered (the safe side) when resumed.
+                            entry.job.record(row, Err(dropped()), now);
+                            entry.job.pause();
+                            entry.stop = Some(Halt {
                             code: "internal_error".into(),
                             summary: "The proxy could not save the job, so it paused rather than risk sending a row twice.".into(),
                             fix: "Check the proxy's disk and its log, then resume.".into(),
                             line: entry.job.line(row),
                         });
-                        Next::Idle(entry.wake.clone())
+                            Next::Idle(entry.wake.clone())
+                        }
                     }
-                }
-                Step::WaitUntil(t) => Next::Wait(t.saturating_sub(now), entry.wake.clone()),
-                Step::AwaitAnswer { .. } => Next::Wait(100, entry.wake.clone()),
-                Step::Paused => Next::Idle(entry.wake.clone()),
-                Step::Finished => {
-                    entry.running = false;
-                    save(&state, id, entry);
-                    tracing::info!(job = id, "job finished");
-                    Next::Done
+                    Step::WaitUntil(t) => Next::Wait(t.saturating_sub(now), entry.wake.clone()),
+                    Step::AwaitAnswer { .. } => Next::Wait(100, entry.wake.clone()),
+                    Step::Paused => Next::Idle(entry.wake.clone()),
+                    Step::Finished => {
+                        entry.running = false;
+                        save(&state, id, entry);
+                        tracing::info!(job = id, "job finished");
+                        Next::Done
+                    }
                 }
             }
         };
@@ -432,6 +460,30 @@ async fn send(
             body: answer.body.to_vec(),
         }),
         Err(_) => Err(dropped()),
+    }
+}
+
+/// Records in the audit log that `who` started, paused, resumed or cancelled job `id` (the
+/// job's own calls are recorded as they are sent).
+fn audit_control(
+    state: &AppState,
+    who: &KeyInfo,
+    what: &str,
+    id: i64,
+    title: &str,
+    rows: Option<usize>,
+) {
+    let mut fields = vec![
+        ("job".to_owned(), id.to_string()),
+        ("title".to_owned(), title.to_owned()),
+    ];
+    if let Some(n) = rows {
+        fields.push(("rows".to_owned(), n.to_string()));
+    }
+    let target = serde_json::to_string(&fields).unwrap_or_default();
+    let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
+    if let Err(e) = store.audit(app::unix_now(), &who.name, what, &target, "ok") {
+        tracing::error!(job = id, error = %e, "writing the audit log");
     }
 }
 
@@ -559,7 +611,7 @@ pub async fn create(
         store
             .db()
             .execute(
-                "INSERT INTO jobs (kind, title, owner, created, updated, job) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                "INSERT INTO jobs (kind, title, started_by, owner, created, updated, job) VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5)",
                 rusqlite::params![kind_word(job.kind()), title, who.name, created_s, job.json()],
             )
             .map(|_| store.db().last_insert_rowid())
@@ -578,6 +630,7 @@ pub async fn create(
     let entry = Entry {
         job,
         title,
+        started_by: who.name.clone(),
         owner: who.name.clone(),
         created_s,
         updated_s: created_s,
@@ -593,6 +646,14 @@ pub async fn create(
         .unwrap_or_else(|p| p.into_inner())
         .insert(id, entry);
     tracing::info!(job = id, key = %who.name, rows = summary.progress.total, "job started");
+    audit_control(
+        &state,
+        &who,
+        slack_admin_core::audit::JOB_START,
+        id,
+        &summary.title,
+        Some(summary.progress.total),
+    );
     tokio::spawn(drive(state.clone(), id));
     json(
         StatusCode::OK,
@@ -653,6 +714,12 @@ pub async fn control(
         entry.summary(id, now)
     };
     tracing::info!(job = id, key = %who.name, %action, "job control");
+    let what = match action.as_str() {
+        "pause" => slack_admin_core::audit::JOB_PAUSE,
+        "resume" => slack_admin_core::audit::JOB_RESUME,
+        _ => slack_admin_core::audit::JOB_CANCEL,
+    };
+    audit_control(&state, &who, what, id, &summary.title, None);
     if spawn {
         tokio::spawn(drive(state.clone(), id));
     }

@@ -63,6 +63,16 @@ impl Pacer {
         Some(start - now)
     }
 
+    /// How long until `method` has a free turn (zero: now), taking nothing. The proxy's jobs
+    /// ask first and take only free turns, so an admin's own call never queues behind them.
+    pub fn free_in(&self, method: &str, now: Instant) -> Duration {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots
+            .get(method)
+            .and_then(|slot| [slot.next_at, slot.hold_until].into_iter().flatten().max())
+            .map_or(Duration::ZERO, |t| t.saturating_duration_since(now))
+    }
+
     /// Slack answered 429 for `method`: nobody calls it before `retry_after` has passed.
     pub fn hold(&self, method: &str, retry_after: Duration, now: Instant) {
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
@@ -119,5 +129,25 @@ mod tests {
         // A Retry-After beyond reason does not overflow.
         p.hold("users.info", Duration::from_secs(u64::MAX), t);
         assert_eq!(p.reserve("users.info", Tier::Four, t, max), None);
+    }
+
+    #[test]
+    fn a_free_turn_is_seen_without_taking_it() {
+        let p = Pacer::new(1.0);
+        let t0 = Instant::now();
+        assert_eq!(p.free_in("admin.users.invite", t0), Duration::ZERO);
+        assert_eq!(
+            p.free_in("admin.users.invite", t0),
+            Duration::ZERO,
+            "asking takes nothing"
+        );
+        p.reserve("admin.users.invite", Tier::Two, t0, Duration::from_secs(60));
+        assert_eq!(p.free_in("admin.users.invite", t0), Duration::from_secs(3));
+        assert_eq!(
+            p.free_in("admin.users.invite", t0 + Duration::from_secs(5)),
+            Duration::ZERO
+        );
+        p.hold("admin.users.invite", Duration::from_secs(30), t0);
+        assert_eq!(p.free_in("admin.users.invite", t0), Duration::from_secs(30));
     }
 }

@@ -452,6 +452,18 @@ async fn jobs_are_listed_paused_resumed_and_cancelled_and_refused_when_they_shou
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, r) = call(
+        app,
+        "POST",
+        &format!("/proxy/jobs/{id}/resume"),
+        Some(&p.admin),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, r["error"].as_str()),
+        (StatusCode::CONFLICT, Some("job_finished"))
+    );
     let (_, r) = call(
         app,
         "GET",
@@ -460,7 +472,25 @@ async fn jobs_are_listed_paused_resumed_and_cancelled_and_refused_when_they_shou
         None,
     )
     .await;
-    assert_eq!(r["job"]["rows"].as_array().map(Vec::len).unwrap_or(5), 5);
+    assert_eq!(
+        r["job"]["rows"].as_array().expect("the job's rows").len(),
+        5
+    );
+    // Starting and each control are in the audit log, by key, with the job and its title.
+    let log = p.state.store.lock().unwrap().audit_entries().unwrap();
+    let controls: Vec<(String, String)> = log
+        .iter()
+        .filter(|e| e.method.starts_with("proxy.job."))
+        .map(|e| (e.key.clone(), e.method.clone()))
+        .collect();
+    let ana = |m: &str| ("ana".to_owned(), format!("proxy.job.{m}"));
+    assert_eq!(
+        controls,
+        [ana("start"), ana("pause"), ana("resume"), ana("cancel")]
+    );
+    assert!(log
+        .iter()
+        .any(|e| e.target.contains("Invite the restart test")));
 }
 
 #[tokio::test]
@@ -501,5 +531,52 @@ async fn a_job_whose_key_is_revoked_pauses_and_another_admin_resumes_it_in_their
     assert_eq!(r["error"], "invalid_auth");
     let (_, r) = call(app, "POST", &format!("{path}/resume"), Some(&ben), None).await;
     assert_eq!(r["summary"]["owner"], "ben", "{r}");
+    assert_eq!(r["summary"]["started_by"], "ana", "{r}");
     assert!(r["summary"]["halt"].is_null(), "{r}");
+}
+
+#[tokio::test]
+async fn an_admins_own_call_is_not_queued_behind_the_proxys_jobs() {
+    let p = in_process().await;
+    let app = &p.app;
+    // Ten jobs at Slack's own pace (Tier 2: one call every 3 s for everyone together).
+    for _ in 0..10 {
+        let (_, r) = call(
+            app,
+            "POST",
+            "/proxy/jobs",
+            Some(&p.admin),
+            Some(invite_job(3)),
+        )
+        .await;
+        assert_eq!(r["ok"], true, "{r}");
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The admin's own invite takes the next turn (at most 3 s away), not the 30th.
+    let started = std::time::Instant::now();
+    let body = format!(
+        "email=own.call%40northwind.example&team_id={}&channel_ids={}",
+        slack_sim::fixture::HQ,
+        slack_sim::fixture::ids::HQ_GENERAL
+    );
+    let request = Request::post("/api/admin.users.invite")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::AUTHORIZATION, format!("Bearer {}", p.admin))
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let answer: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(answer["ok"], true, "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // No job counted the proxy's own queue as Slack's 429.
+    let (_, list) = call(app, "GET", "/proxy/jobs", Some(&p.admin), None).await;
+    for job in list["jobs"].as_array().unwrap() {
+        assert_eq!(job["progress"]["rate_limits"], 0, "{job}");
+    }
 }
