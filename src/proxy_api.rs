@@ -108,3 +108,83 @@ impl ProxyApi {
         })
     }
 }
+
+/// The answer of `GET /proxy/jobs/<n>`: the job's summary and the job itself (as the console
+/// saves one).
+pub struct JobDetail {
+    pub summary: slack_admin_core::server_jobs::Summary,
+    pub job: serde_json::Value,
+}
+
+impl ProxyApi {
+    /// Every job on the proxy, newest first.
+    pub async fn jobs(&self) -> Result<Vec<slack_admin_core::server_jobs::Summary>, SlackError> {
+        let answer = self.get("proxy/jobs").await?;
+        serde_json::from_value(answer["jobs"].clone()).map_err(unreadable)
+    }
+
+    pub async fn job(&self, id: i64) -> Result<JobDetail, SlackError> {
+        let answer = self.get(&format!("proxy/jobs/{id}")).await?;
+        Ok(JobDetail {
+            summary: serde_json::from_value(answer["summary"].clone()).map_err(unreadable)?,
+            job: answer["job"].clone(),
+        })
+    }
+
+    /// Pauses, resumes or cancels job `id`; returns its summary after.
+    pub async fn control(
+        &self,
+        id: i64,
+        action: JobAction,
+    ) -> Result<slack_admin_core::server_jobs::Summary, SlackError> {
+        let answer = self
+            .post(&format!("proxy/jobs/{id}/{}", action.word()), None)
+            .await?;
+        serde_json::from_value(answer["summary"].clone()).map_err(unreadable)
+    }
+}
+
+/// What an admin can do to a job on the proxy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobAction {
+    Pause,
+    Resume,
+    Cancel,
+}
+
+impl JobAction {
+    pub const fn word(self) -> &'static str {
+        match self {
+            JobAction::Pause => "pause",
+            JobAction::Resume => "resume",
+            JobAction::Cancel => "cancel",
+        }
+    }
+
+    /// What was done, for the live region: "paused".
+    pub const fn done(self) -> &'static str {
+        match self {
+            JobAction::Pause => "paused",
+            JobAction::Resume => "resumed",
+            JobAction::Cancel => "the rest cancelled",
+        }
+    }
+}
+
+fn unreadable(e: serde_json::Error) -> SlackError {
+    SlackError::Decode {
+        message: format!("the proxy's answer is not what this console reads ({e}); is the proxy the same version?"),
+    }
+}
+
+/// What to tell the admin when the proxy did not take a job: its refusal, or, when no answer
+/// came, that it may have taken it after all (the Jobs page says).
+pub fn not_started(error: &SlackError) -> String {
+    match error {
+        SlackError::Http { status: 0, .. } => "No answer came from the proxy, so it may have taken the job after all: look on the Jobs page before starting it again.".to_owned(),
+        e => {
+            let why = slack_admin_core::catalogue::explain(e, None);
+            format!("The proxy did not take the job: {} {} Nothing was sent.", why.summary, why.fix)
+        }
+    }
+}

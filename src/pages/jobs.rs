@@ -5,10 +5,9 @@
 
 use crate::browser::download_csv;
 use crate::components::error_panel::ErrorPanel;
-use crate::proxy_api::ProxyApi;
+use crate::proxy_api::{JobAction, ProxyApi};
 use crate::session::Session;
 use leptos::prelude::*;
-use slack_admin_core::audit::ago;
 use slack_admin_core::invite::csv::thousands;
 use slack_admin_core::invite::job::JobState;
 use slack_admin_core::server_jobs::{self, Summary};
@@ -18,14 +17,72 @@ use slack_admin_core::SlackError;
 const RUNNING_POLL_MS: u64 = 2_000;
 const IDLE_POLL_MS: u64 = 15_000;
 
+/// The page's state, shared by its cards.
+#[derive(Clone)]
+struct Jobs {
+    api: ProxyApi,
+    list: RwSignal<Option<Vec<Summary>>>,
+    error: RwSignal<Option<SlackError>>,
+    announce: RwSignal<String>,
+    now_s: RwSignal<i64>,
+    read_only: bool,
+}
+
+impl Jobs {
+    async fn refresh(&self) {
+        match self.api.jobs().await {
+            Ok(list) => {
+                let _ = self.list.try_set(Some(list));
+                let _ = self.error.try_set(None);
+            }
+            Err(e) => {
+                let _ = self.error.try_set(Some(e));
+            }
+        }
+        let _ = self.now_s.try_set(crate::browser::now_s());
+    }
+
+    fn act(&self, id: i64, action: JobAction) {
+        let this = self.clone();
+        leptos::task::spawn_local(async move {
+            match this.api.control(id, action).await {
+                Ok(_) => {
+                    let _ = this
+                        .announce
+                        .try_set(format!("Job {id}: {}", action.done()));
+                    let _ = this.error.try_set(None);
+                }
+                Err(e) => {
+                    let _ = this.error.try_set(Some(e));
+                }
+            }
+            this.refresh().await;
+        });
+    }
+
+    fn export(&self, id: i64) {
+        let this = self.clone();
+        leptos::task::spawn_local(async move {
+            let csv = match this.api.job(id).await {
+                Ok(d) => server_jobs::results_csv(d.summary.kind, d.job, &|_| None)
+                    .map_err(|message| SlackError::Decode { message }),
+                Err(e) => Err(e),
+            };
+            match csv {
+                Ok(csv) => download_csv(&format!("proxy-job-{id}-results.csv"), &csv),
+                Err(e) => {
+                    let _ = this.error.try_set(Some(e));
+                }
+            }
+        });
+    }
+}
+
 #[component]
 pub fn JobsPage() -> impl IntoView {
     let session = expect_context::<Session>();
-    let api = session.connection().as_ref().and_then(ProxyApi::of);
-    let read_only = session
-        .connection()
-        .is_some_and(|c| c.identity.proxy_key.as_deref() == Some("read-only"));
-    let Some(api) = api else {
+    let connection = session.connection();
+    let Some(api) = connection.as_ref().and_then(ProxyApi::of) else {
         return view! {
             <h1>"Jobs on the proxy"</h1>
             <p>
@@ -35,41 +92,27 @@ pub fn JobsPage() -> impl IntoView {
         }
         .into_any();
     };
-    let jobs = RwSignal::new(None::<Vec<Summary>>);
-    let error = RwSignal::new(None::<SlackError>);
-    let now_s = RwSignal::new(crate::browser::now_s());
+    let jobs = Jobs {
+        api,
+        list: RwSignal::new(None),
+        error: RwSignal::new(None),
+        announce: RwSignal::new(String::new()),
+        now_s: RwSignal::new(crate::browser::now_s()),
+        read_only: connection.is_some_and(|c| c.identity.proxy_key.as_deref() == Some("read-only")),
+    };
+    // Read while the page is open: often while a job runs, now and then otherwise.
     let alive = StoredValue::new(true);
     on_cleanup(move || alive.set_value(false));
-
-    let refresh = {
-        let api = api.clone();
-        move || {
-            let api = api.clone();
-            async move {
-                match api.get("proxy/jobs").await {
-                    Ok(json) => {
-                        let list: Vec<Summary> =
-                            serde_json::from_value(json["jobs"].clone()).unwrap_or_default();
-                        let _ = jobs.try_set(Some(list));
-                        let _ = error.try_set(None);
-                    }
-                    Err(e) => {
-                        let _ = error.try_set(Some(e));
-                    }
-                }
-                let _ = now_s.try_set(crate::browser::now_s());
-            }
-        }
-    };
     {
-        let refresh = refresh.clone();
+        let jobs = jobs.clone();
         leptos::task::spawn_local(async move {
             while alive.try_get_value().unwrap_or(false) {
-                refresh().await;
+                jobs.refresh().await;
                 let running = jobs
-                    .try_with_untracked(|j| {
-                        j.as_ref()
-                            .is_some_and(|j| j.iter().any(|s| s.state() == JobState::Sending))
+                    .list
+                    .try_with_untracked(|l| {
+                        l.as_ref()
+                            .is_some_and(|l| l.iter().any(|s| s.state() == JobState::Sending))
                     })
                     .unwrap_or(false);
                 crate::browser::sleep(if running {
@@ -81,117 +124,18 @@ pub fn JobsPage() -> impl IntoView {
             }
         });
     }
-    let announce = RwSignal::new(String::new());
-    let act = {
-        let api = api.clone();
-        let refresh = refresh.clone();
-        move |id: i64, action: &'static str| {
-            let (api, refresh) = (api.clone(), refresh.clone());
-            leptos::task::spawn_local(async move {
-                match api.post(&format!("proxy/jobs/{id}/{action}"), None).await {
-                    Ok(_) => {
-                        let _ = announce.try_set(format!(
-                            "Job {id}: {}",
-                            match action {
-                                "pause" => "paused",
-                                "resume" => "resumed",
-                                _ => "the rest cancelled",
-                            }
-                        ));
-                        let _ = error.try_set(None);
-                    }
-                    Err(e) => {
-                        let _ = error.try_set(Some(e));
-                    }
-                }
-                refresh().await;
-            });
-        }
-    };
-    let export = {
-        let api = api.clone();
-        move |summary: Summary| {
-            let api = api.clone();
-            leptos::task::spawn_local(async move {
-                let result = match api.get(&format!("proxy/jobs/{}", summary.id)).await {
-                    Ok(json) => {
-                        server_jobs::results_csv(summary.kind, json["job"].clone(), &|_| None)
-                            .map_err(|why| SlackError::Http {
-                                status: 0,
-                                message: why,
-                            })
-                    }
-                    Err(e) => Err(e),
-                };
-                match result {
-                    Ok(csv) => download_csv(&format!("proxy-job-{}-results.csv", summary.id), &csv),
-                    Err(e) => {
-                        let _ = error.try_set(Some(e));
-                    }
-                }
-            });
-        }
-    };
-
-    let card = move |s: Summary| {
-        let id = s.id;
-        let state = s.state();
-        let finished = s.progress.finished;
-        let paused = s.progress.paused;
-        let (act_pause, act_resume, act_cancel) = (act.clone(), act.clone(), act.clone());
-        let export = export.clone();
-        let for_export = s.clone();
-        let started = format!(
-            "No. {id} · {} · started by {} {} · updated {}",
-            s.kind.word(),
-            s.owner,
-            ago(s.created_s, now_s.get_untracked()),
-            ago(s.updated_s, now_s.get_untracked())
-        );
-        view! {
-            <li class="card server-job" data-job=id.to_string()>
-                <div class="server-job-head">
-                    <h2>{s.title.clone()}</h2>
-                    <span class=format!("badge state-{}", state.label().to_lowercase())>{state.label()}</span>
-                </div>
-                <p class="muted">{started}</p>
-                {s.halt.clone().map(|h| view! {
-                    <div class="banner-inline error" role="alert">
-                        <p><strong>{if h.line > 0 { format!("Paused at line {}: ", h.line) } else { "Paused: ".to_owned() }}</strong>{h.summary.clone()}</p>
-                        <p>{h.fix.clone()}</p>
-                        <p class="muted">"Code: " <code>{h.code.clone()}</code></p>
-                    </div>
-                })}
-                <p class="job-state">
-                    <strong>{format!("{} of {} rows done", thousands(s.progress.done), thousands(s.progress.total))}</strong>
-                    {s.progress.eta_text().map(|e| format!(" · {e}"))}
-                </p>
-                <div
-                    class="progress"
-                    role="progressbar"
-                    aria-label=format!("Job {id}: rows done")
-                    aria-valuemin="0"
-                    aria-valuemax=s.progress.total.to_string()
-                    aria-valuenow=s.progress.done.to_string()
-                >
-                    <div class="progress-bar" style:width=format!("{}%", s.progress.percent())></div>
-                </div>
-                <p class="outcome-line">{server_jobs::count_line(s.kind, &s.progress)}</p>
-                <div class="actions">
-                    {(!read_only && !finished && !paused).then(|| view! {
-                        <button type="button" class="button secondary" on:click=move |_| act_pause(id, "pause")>"Pause"</button>
-                    })}
-                    {(!read_only && !finished && paused).then(|| view! {
-                        <button type="button" class="button primary" on:click=move |_| act_resume(id, "resume")>"Resume"</button>
-                    })}
-                    {(!read_only && !finished).then(|| view! {
-                        <button type="button" class="button secondary" on:click=move |_| act_cancel(id, "cancel")>"Cancel the rest"</button>
-                    })}
-                    <button type="button" class="button secondary" on:click=move |_| export(for_export.clone())>"Download results (CSV)"</button>
-                </div>
-            </li>
-        }
-    };
+    // The cards stay while their jobs do: a poll changes their text, not the elements (a
+    // focused button keeps its focus).
+    let list = jobs.list;
+    let ids = Memo::new(move |_| {
+        list.with(|l| {
+            l.as_ref()
+                .map(|l| l.iter().map(|s| s.id).collect::<Vec<_>>())
+        })
+    });
+    let shape = Memo::new(move |_| ids.with(|i| i.as_ref().map(Vec::is_empty)));
+    let read_only = jobs.read_only;
+    let (announce, error) = (jobs.announce, jobs.error);
 
     view! {
         <h1>"Jobs on the proxy"</h1>
@@ -204,17 +148,111 @@ pub fn JobsPage() -> impl IntoView {
         })}
         <p class="visually-hidden" role="status" aria-live="polite">{move || announce.get()}</p>
         {move || error.get().map(|e| view! { <ErrorPanel error=e /> })}
-        {move || match jobs.get() {
+        {move || match shape.get() {
             None => view! { <p class="muted" role="status">"Reading the proxy's jobs…"</p> }.into_any(),
-            Some(list) if list.is_empty() => view! {
-                <p class="empty">"No job has run on this proxy yet."</p>
+            Some(true) => view! { <p class="empty">"No job has run on this proxy yet."</p> }.into_any(),
+            Some(false) => {
+                let jobs = jobs.clone();
+                view! {
+                    <ul class="server-jobs">
+                        <For
+                            each=move || ids.get().unwrap_or_default()
+                            key=|id| *id
+                            children=move |id| view! { <JobCard id=id jobs=jobs.clone() /> }
+                        />
+                    </ul>
+                }
+                .into_any()
             }
-            .into_any(),
-            Some(list) => view! {
-                <ul class="server-jobs">{list.into_iter().map(card.clone()).collect_view()}</ul>
-            }
-            .into_any(),
         }}
     }
     .into_any()
+}
+
+#[component]
+fn JobCard(id: i64, jobs: Jobs) -> impl IntoView {
+    let list = jobs.list;
+    let summary = Memo::new(move |_| {
+        list.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.iter().find(|s| s.id == id).cloned())
+        })
+    });
+    let now_s = jobs.now_s;
+    let read_only = jobs.read_only;
+    let with = move |f: fn(&Summary) -> String| move || summary.with(|s| s.as_ref().map(f));
+    let state = move || summary.with(|s| s.as_ref().map(Summary::state));
+    let actions =
+        move || summary.with(|s| s.as_ref().map(|s| s.actions(read_only)).unwrap_or_default());
+    let progress = move || summary.with(|s| s.as_ref().map(|s| s.progress));
+    let (toggle_jobs, cancel_jobs, export_jobs) = (jobs.clone(), jobs.clone(), jobs.clone());
+    let toggle = move |_| {
+        let action = if actions().pause {
+            JobAction::Pause
+        } else {
+            JobAction::Resume
+        };
+        toggle_jobs.act(id, action);
+    };
+    let cancel = move |_| {
+        let title = summary.with_untracked(|s| s.as_ref().map(|s| s.title.clone()));
+        let asked = format!(
+            "Cancel the rest of \u{201c}{}\u{201d}? Rows not sent yet will not be sent; what was sent stays sent.",
+            title.unwrap_or_default()
+        );
+        let sure = web_sys::window()
+            .and_then(|w| w.confirm_with_message(&asked).ok())
+            .unwrap_or(false);
+        if sure {
+            cancel_jobs.act(id, JobAction::Cancel);
+        }
+    };
+    view! {
+        <li class="card server-job" data-job=id.to_string()>
+            <div class="server-job-head">
+                <h2>{with(|s| s.title.clone())}</h2>
+                <span class=move || format!("badge state-{}", state().map(|s| s.label().to_lowercase()).unwrap_or_default())>
+                    {move || state().map(JobState::label)}
+                </span>
+            </div>
+            <p class="muted">{move || summary.with(|s| s.as_ref().map(|s| s.about(now_s.get())))}</p>
+            {move || summary.with(|s| s.as_ref().and_then(|s| Some((s.halt_heading()?, s.halt.clone()?)))).map(|(heading, h)| view! {
+                <div class="banner-inline error" role="alert">
+                    <p><strong>{heading}</strong>{h.summary.clone()}</p>
+                    <p>{h.fix.clone()}</p>
+                    <p class="muted">"Code: " <code>{h.code.clone()}</code></p>
+                </div>
+            })}
+            <p class="job-state">
+                <strong>{move || progress().map(|p| format!("{} of {} rows done", thousands(p.done), thousands(p.total)))}</strong>
+                {move || progress().and_then(|p| p.eta_text()).map(|e| format!(" · {e}"))}
+            </p>
+            <div
+                class="progress"
+                role="progressbar"
+                aria-label=format!("Job {id}: rows done")
+                aria-valuemin="0"
+                aria-valuemax=move || progress().map(|p| p.total).unwrap_or(0).to_string()
+                aria-valuenow=move || progress().map(|p| p.done).unwrap_or(0).to_string()
+            >
+                <div class="progress-bar" style:width=move || format!("{}%", progress().map(|p| p.percent()).unwrap_or(0))></div>
+            </div>
+            <p class="outcome-line">{move || summary.with(|s| s.as_ref().map(|s| server_jobs::count_line(s.kind, &s.progress)))}</p>
+            <div class="actions">
+                // One button for pause and resume: it keeps the keyboard's focus as it turns.
+                <button
+                    type="button"
+                    class=move || if actions().resume { "button primary" } else { "button secondary" }
+                    hidden=move || { let a = actions(); !(a.pause || a.resume) }
+                    on:click=toggle
+                >
+                    {move || if actions().resume { "Resume" } else { "Pause" }}
+                </button>
+                <button type="button" class="button secondary" hidden=move || !actions().cancel on:click=cancel>
+                    "Cancel the rest"
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| export_jobs.export(id)>"Download results (CSV)"</button>
+            </div>
+        </li>
+    }
 }

@@ -125,6 +125,60 @@ pub fn results_csv(
     })
 }
 
+/// What an admin may do to a job now, by key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Actions {
+    pub pause: bool,
+    pub resume: bool,
+    pub cancel: bool,
+}
+
+impl Summary {
+    /// Pause while it runs, resume while paused, cancel the rest until it is finished; none
+    /// of them with a read-only key.
+    pub fn actions(&self, read_only: bool) -> Actions {
+        let p = &self.progress;
+        if read_only || p.finished {
+            return Actions::default();
+        }
+        Actions {
+            pause: !p.paused,
+            resume: p.paused,
+            cancel: true,
+        }
+    }
+
+    /// "No. 3 · Invitations · started by ana 5 minutes ago · runs as ben · updated just now".
+    pub fn about(&self, now_s: i64) -> String {
+        let mut line = format!(
+            "No. {} · {} · started by {} {}",
+            self.id,
+            self.kind.word(),
+            self.started_by,
+            crate::audit::ago(self.created_s, now_s)
+        );
+        if self.owner != self.started_by {
+            line.push_str(&format!(" · runs as {}", self.owner));
+        }
+        line.push_str(&format!(
+            " · updated {}",
+            crate::audit::ago(self.updated_s, now_s)
+        ));
+        line
+    }
+
+    /// Why it stopped, with the line when a row was at fault: ("Paused at line 12: ", …).
+    pub fn halt_heading(&self) -> Option<String> {
+        self.halt.as_ref().map(|h| {
+            if h.line > 0 {
+                format!("Paused at line {}: ", h.line)
+            } else {
+                "Paused: ".to_owned()
+            }
+        })
+    }
+}
+
 /// Reads a job of kind `kind` the console sent and makes it the proxy's: no more than
 /// [`MAX_ROWS`] rows and at least one, each calling a method `allowed` allows, and no halt or
 /// pause carried over. The pace is the proxy's to set.
@@ -297,6 +351,79 @@ mod tests {
         let e =
             results_csv(Kind::Change, serde_json::to_value(&job).unwrap(), &|_| None).unwrap_err();
         assert!(e.contains("cannot read"), "{e}");
+    }
+
+    fn summary(paused: bool, finished: bool) -> Summary {
+        let mut progress = Progress {
+            total: 3,
+            paused,
+            finished,
+            ..Progress::default()
+        };
+        progress.done = if finished { 3 } else { 1 };
+        Summary {
+            id: 3,
+            kind: Kind::Invite,
+            title: "Invite 3 people".into(),
+            started_by: "ana".into(),
+            owner: "ana".into(),
+            created_s: 1_000,
+            updated_s: 1_000,
+            progress,
+            halt: None,
+        }
+    }
+
+    #[test]
+    fn what_an_admin_may_do_to_a_job_follows_its_state_and_the_key() {
+        let all = |p: bool, r: bool, c: bool| Actions {
+            pause: p,
+            resume: r,
+            cancel: c,
+        };
+        assert_eq!(summary(false, false).actions(false), all(true, false, true));
+        assert_eq!(summary(true, false).actions(false), all(false, true, true));
+        assert_eq!(summary(false, true).actions(false), Actions::default());
+        assert_eq!(summary(false, false).actions(true), Actions::default());
+    }
+
+    #[test]
+    fn a_job_says_who_started_it_and_whose_key_runs_it() {
+        let mut s = summary(false, false);
+        assert_eq!(
+            s.about(1_000),
+            "No. 3 · Invitations · started by ana just now · updated just now"
+        );
+        s.owner = "ben".into();
+        assert!(s.about(1_000).contains(" · runs as ben · "));
+        assert_eq!(s.halt_heading(), None);
+        s.halt = Some(Halt {
+            code: "key_revoked".into(),
+            summary: String::new(),
+            fix: String::new(),
+            line: 0,
+        });
+        assert_eq!(s.halt_heading().as_deref(), Some("Paused: "));
+    }
+
+    #[test]
+    fn a_driver_can_ask_when_the_job_sends_next_without_changing_it() {
+        let mut job: InviteJob = admit(invite_job(2), |_| true).unwrap();
+        job.set_pacing(Pacing::per_minute(20.0));
+        assert_eq!(job.next_send_at(1_000), Some(0), "at once");
+        assert_eq!(job.next_send_at(1_000), Some(0), "asking takes nothing");
+        let Step::Send { row, .. } = job.next(1_000) else {
+            panic!("a send")
+        };
+        assert_eq!(job.next_send_at(1_000), None, "a call is in flight");
+        job.record(row, Ok(()), 1_200);
+        assert_eq!(
+            job.next_send_at(1_200),
+            Some(4_000),
+            "3 s after the last send"
+        );
+        job.pause();
+        assert_eq!(job.next_send_at(9_000), None);
     }
 
     #[test]

@@ -126,6 +126,10 @@ impl AnyJob {
         each!(self, j => j.is_finished())
     }
 
+    fn next_send_at(&self, now_ms: u64) -> Option<u64> {
+        each!(self, j => j.next_send_at(now_ms))
+    }
+
     /// The method the next row calls, if a row is still to be sent.
     fn next_method(&self) -> Option<&'static str> {
         each!(self, j => j.rows().iter().find(|r| r.is_pending()).map(|r| j.work().method(&r.item)))
@@ -151,6 +155,8 @@ struct Entry {
     stop: Option<Halt>,
     /// Whether a task drives it now.
     running: bool,
+    /// Counts the saves: an older one never overwrites a newer one.
+    version: i64,
     wake: Arc<Notify>,
 }
 
@@ -191,8 +197,27 @@ const TABLE: &str = "CREATE TABLE IF NOT EXISTS jobs (
     created INTEGER NOT NULL,
     updated INTEGER NOT NULL,
     stop TEXT,
+    version INTEGER NOT NULL DEFAULT 0,
     job TEXT NOT NULL
 )";
+
+/// How many finished jobs the proxy keeps in memory and lists (they all stay in SQLite).
+pub const FINISHED_KEPT: usize = 100;
+
+/// Lets go of finished jobs beyond the newest [`FINISHED_KEPT`].
+fn forget_old(all: &mut BTreeMap<i64, Entry>) {
+    let finished: Vec<i64> = all
+        .iter()
+        .filter(|(_, e)| e.job.is_finished() && !e.running)
+        .map(|(id, _)| *id)
+        .collect();
+    for id in finished
+        .iter()
+        .take(finished.len().saturating_sub(FINISHED_KEPT))
+    {
+        all.remove(id);
+    }
+}
 
 /// Loads every saved job and drives those neither paused nor finished (after a restart, the
 /// row that was in flight is sent again as possibly delivered). Call once, in the runtime.
@@ -250,6 +275,7 @@ pub fn start(state: &AppState) -> Result<usize, String> {
                 updated_s,
                 stop: stop.and_then(|s| serde_json::from_str(&s).ok()),
                 running: runs,
+                version: 0,
                 wake: Arc::new(Notify::new()),
             },
         );
@@ -259,27 +285,64 @@ pub fn start(state: &AppState) -> Result<usize, String> {
             tokio::spawn(drive(state.clone(), id));
         }
     }
+    forget_old(&mut all);
     Ok(resumed)
 }
 
-/// Saves job `id` as it is in memory. `false`: it could not be saved.
-fn save(state: &AppState, id: i64, entry: &mut Entry) -> bool {
+/// A job as it is to be saved, taken under the jobs' lock and written after it is let go.
+struct Snapshot {
+    id: i64,
+    version: i64,
+    job: String,
+    updated_s: i64,
+    stop: Option<String>,
+    owner: String,
+}
+
+fn snapshot(id: i64, entry: &mut Entry) -> Snapshot {
     entry.updated_s = app::unix_now();
-    let stop = entry
-        .stop
-        .as_ref()
-        .and_then(|s| serde_json::to_string(s).ok());
+    entry.version += 1;
+    Snapshot {
+        id,
+        version: entry.version,
+        job: entry.job.json(),
+        updated_s: entry.updated_s,
+        stop: entry
+            .stop
+            .as_ref()
+            .and_then(|s| serde_json::to_string(s).ok()),
+        owner: entry.owner.clone(),
+    }
+}
+
+/// Writes a snapshot unless a newer one is saved already. `false`: it could not be saved.
+fn write(state: &AppState, snap: &Snapshot) -> bool {
     let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
     match store.db().execute(
-        "UPDATE jobs SET job = ?1, updated = ?2, stop = ?3, owner = ?4 WHERE id = ?5",
-        rusqlite::params![entry.job.json(), entry.updated_s, stop, entry.owner, id],
+        "UPDATE jobs SET job = ?1, updated = ?2, stop = ?3, owner = ?4, version = ?6 WHERE id = ?5 AND version < ?6",
+        rusqlite::params![snap.job, snap.updated_s, snap.stop, snap.owner, snap.id, snap.version],
     ) {
         Ok(_) => true,
         Err(e) => {
-            tracing::error!(job = id, error = %e, "saving a job");
+            tracing::error!(job = snap.id, error = %e, "saving a job");
             false
         }
     }
+}
+
+/// As [`write`], on a blocking thread: the runtime's workers never wait for the disk.
+async fn write_off_runtime(state: &AppState, snap: Snapshot) -> bool {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || write(&state, &snap))
+        .await
+        .unwrap_or(false)
+}
+
+/// Saves job `id` as it is in memory, now (starting, pausing, finishing: rare steps).
+/// `false`: it could not be saved.
+fn save(state: &AppState, id: i64, entry: &mut Entry) -> bool {
+    let snap = snapshot(id, entry);
+    write(state, &snap)
 }
 
 /// Whether the key named `name` may still write (not revoked, not read-only).
@@ -298,6 +361,7 @@ enum Next {
         method: &'static str,
         fields: Vec<(String, String)>,
         owner: KeyInfo,
+        in_flight: Snapshot,
     },
     Wait(u64, Arc<Notify>),
     Idle(Arc<Notify>),
@@ -330,47 +394,39 @@ async fn drive(state: AppState, id: i64) {
                 save(&state, id, entry);
                 tracing::warn!(job = id, key = %entry.owner, "paused: its key may no longer write");
             }
-            // The job takes only a free turn of its method: an admin's own call never waits
-            // behind a job's (they queue ahead, and the job waits for the next free turn).
-            let busy_for = if progress.paused || progress.finished {
-                Duration::ZERO
-            } else {
-                entry
-                    .job
-                    .next_method()
-                    .map_or(Duration::ZERO, |m| state.pacer.free_in(m, Instant::now()))
+            // The job takes only a free turn of its method, and only when it would send: an
+            // admin's own call never waits behind a job's (theirs queue ahead; the job waits
+            // for the next free turn, and takes it in the same step as it decides to send).
+            let turn = match (entry.job.next_send_at(now), entry.job.next_method()) {
+                (Some(at), Some(method)) if at <= now => {
+                    let tier = app::allowed(method).map_or(slack_admin_core::Tier::Two, |i| i.tier);
+                    match state
+                        .pacer
+                        .reserve(method, tier, Instant::now(), Duration::ZERO)
+                    {
+                        Some(_) => Ok(()),
+                        None => Err(state.pacer.free_in(method, Instant::now())),
+                    }
+                }
+                _ => Ok(()),
             };
-            if !busy_for.is_zero() {
+            if let Err(busy_for) = turn {
                 Next::Wait(busy_for.as_millis() as u64 + 1, entry.wake.clone())
             } else {
                 match entry.job.next(now) {
-                    Step::Send { row, form, method } => {
-                        if save(&state, id, entry) {
-                            Next::Send {
-                                row,
-                                method,
-                                fields: form.0,
-                                owner: KeyInfo {
-                                    name: entry.owner.clone(),
-                                    read_only: false,
-                                    created: 0,
-                                    revoked: false,
-                                },
-                            }
-                        } else {
-                            // Unsaved, a restart could not know this row is in flight: it is not
-                            // sent, and stays possibly delivered (the safe side) when resumed.
-                            entry.job.record(row, Err(dropped()), now);
-                            entry.job.pause();
-                            entry.stop = Some(Halt {
-                            code: "internal_error".into(),
-                            summary: "The proxy could not save the job, so it paused rather than risk sending a row twice.".into(),
-                            fix: "Check the proxy's disk and its log, then resume.".into(),
-                            line: entry.job.line(row),
-                        });
-                            Next::Idle(entry.wake.clone())
-                        }
-                    }
+                    Step::Send { row, form, method } => Next::Send {
+                        row,
+                        method,
+                        fields: form.0,
+                        owner: KeyInfo {
+                            name: entry.owner.clone(),
+                            read_only: false,
+                            created: 0,
+                            revoked: false,
+                        },
+                        // The row in flight is saved before the call leaves.
+                        in_flight: snapshot(id, entry),
+                    },
                     Step::WaitUntil(t) => Next::Wait(t.saturating_sub(now), entry.wake.clone()),
                     Step::AwaitAnswer { .. } => Next::Wait(100, entry.wake.clone()),
                     Step::Paused => Next::Idle(entry.wake.clone()),
@@ -389,12 +445,35 @@ async fn drive(state: AppState, id: i64) {
                 method,
                 fields,
                 owner,
+                in_flight,
             } => {
+                if !write_off_runtime(&state, in_flight).await {
+                    // Unsaved, a restart could not know this row is in flight: it is not sent,
+                    // and stays possibly delivered (the safe side) when resumed.
+                    let mut all = state.jobs.all.lock().unwrap_or_else(|p| p.into_inner());
+                    if let Some(entry) = all.get_mut(&id) {
+                        entry.job.record(row, Err(dropped()), now_ms());
+                        entry.job.pause();
+                        entry.stop = Some(Halt {
+                            code: "internal_error".into(),
+                            summary: "The proxy could not save the job, so it paused rather than risk sending a row twice.".into(),
+                            fix: "Check the proxy's disk and its log, then resume.".into(),
+                            line: entry.job.line(row),
+                        });
+                        save(&state, id, entry);
+                    }
+                    continue;
+                }
                 let result = send(&state, method, &owner, &fields).await;
-                let mut all = state.jobs.all.lock().unwrap_or_else(|p| p.into_inner());
-                if let Some(entry) = all.get_mut(&id) {
-                    entry.job.record(row, result, now_ms());
-                    save(&state, id, entry);
+                let answered = {
+                    let mut all = state.jobs.all.lock().unwrap_or_else(|p| p.into_inner());
+                    all.get_mut(&id).map(|entry| {
+                        entry.job.record(row, result, now_ms());
+                        snapshot(id, entry)
+                    })
+                };
+                if let Some(snap) = answered {
+                    write_off_runtime(&state, snap).await;
                 }
             }
             Next::Wait(ms, wake) => {
@@ -422,7 +501,7 @@ async fn send(
     owner: &KeyInfo,
     fields: &[(String, String)],
 ) -> Result<(), SlackError> {
-    let Some(info) = app::allowed(method) else {
+    if app::allowed(method).is_none() {
         return Err(SlackError::Api {
             code: "unknown_method".into(),
             needed: None,
@@ -430,12 +509,8 @@ async fn send(
             detail: None,
         });
     };
-    let Some(wait) = state
-        .pacer
-        .reserve(method, info.tier, Instant::now(), app::MAX_WAIT)
-    else {
-        return Err(SlackError::RateLimited { retry_after: 10 });
-    };
+    // The turn was taken when the job decided to send.
+    let wait = Duration::ZERO;
     let target = serde_json::to_string(fields).unwrap_or_default();
     {
         let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
@@ -636,15 +711,15 @@ pub async fn create(
         updated_s: created_s,
         stop: None,
         running: true,
+        version: 0,
         wake: Arc::new(Notify::new()),
     };
     let summary = entry.summary(id, now);
-    state
-        .jobs
-        .all
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(id, entry);
+    {
+        let mut all = state.jobs.all.lock().unwrap_or_else(|p| p.into_inner());
+        all.insert(id, entry);
+        forget_old(&mut all);
+    }
     tracing::info!(job = id, key = %who.name, rows = summary.progress.total, "job started");
     audit_control(
         &state,

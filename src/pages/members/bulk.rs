@@ -176,6 +176,7 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -
             .and_then(crate::proxy_api::ProxyApi::of),
     );
     let on_proxy = proxy.with_value(Option::is_some);
+    let handing_over = RwSignal::new(false);
     let navigate = StoredValue::new(leptos_router::hooks::use_navigate());
     let run_on_proxy = move |_| {
         let Some((plan, change)) = preview.get_untracked() else {
@@ -191,11 +192,17 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -
             return;
         };
         refused.set(None);
+        // One hand-over at a time: a second click would start a second job.
+        if handing_over.get_untracked() {
+            return;
+        }
+        handing_over.set(true);
         leptos::task::spawn_local(async move {
-            match api
+            let started = api
                 .start_job(slack_admin_core::server_jobs::Kind::Change, title, value)
-                .await
-            {
+                .await;
+            let _ = handing_over.try_set(false);
+            match started {
                 Ok(_) => {
                     let _ = preview.try_set(None);
                     let _ = selected.try_set(HashSet::new());
@@ -210,11 +217,7 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -
                     });
                 }
                 Err(e) => {
-                    let why = slack_admin_core::catalogue::explain(&e, None);
-                    let _ = refused.try_set(Some(format!(
-                        "The proxy did not take the change: {} {} Nothing was sent.",
-                        why.summary, why.fix
-                    )));
+                    let _ = refused.try_set(Some(crate::proxy_api::not_started(&e)));
                 }
             }
         });
@@ -313,7 +316,7 @@ pub fn BulkBar(selected: RwSignal<HashSet<UserId>>, order: Memo<super::Shown>) -
                                         id="bulk-run-proxy"
                                         class="button secondary"
                                         title="The proxy makes the change: it goes on when this tab closes"
-                                        disabled=move || will == 0 || too_many
+                                        disabled=move || will == 0 || too_many || handing_over.get()
                                         on:click=run_on_proxy
                                     >
                                         "Run on the proxy"

@@ -881,6 +881,17 @@ impl<W: Work> Job<W> {
         found
     }
 
+    /// When [`Job::next`] would send next (ms since the epoch; at or before `now_ms`: now),
+    /// or `None` when it would not send at all (paused, cancelled, finished, or a call in
+    /// flight). Asking changes nothing: a driver that shares its turns with others (the
+    /// proxy's) takes a turn only when the job would use it.
+    pub fn next_send_at(&self, now_ms: u64) -> Option<u64> {
+        if self.0.paused || self.0.cancelled || self.in_flight().is_some() {
+            return None;
+        }
+        self.next_pending(now_ms).map(|(_, at)| at)
+    }
+
     /// What to do at `now_ms`. On [`Step::Send`] the row is in flight until
     /// [`Job::record`] gets its answer.
     pub fn next(&mut self, now_ms: u64) -> Step {

@@ -182,6 +182,9 @@ pub fn Importer() -> impl IntoView {
         let Ok(value) = serde_json::to_value(&new_job) else {
             return;
         };
+        if handing_over.get_untracked() {
+            return;
+        }
         send_error.set(None);
         handing_over.set(true);
         let navigate = navigate.clone();
@@ -199,11 +202,7 @@ pub fn Importer() -> impl IntoView {
                     },
                 ),
                 Err(e) => {
-                    let why = slack_admin_core::catalogue::explain(&e, None);
-                    let _ = send_error.try_set(Some(format!(
-                        "The proxy did not take the job: {} {} Nothing was sent.",
-                        why.summary, why.fix
-                    )));
+                    let _ = send_error.try_set(Some(crate::proxy_api::not_started(&e)));
                 }
             }
         });
