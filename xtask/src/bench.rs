@@ -279,9 +279,9 @@ const BUSY: f64 = 0.1;
 /// Allowances times this in the sim and the proxy's pacer: limits off, nobody waits.
 const NO_LIMITS: &str = "1e9";
 
-/// wrk's script: the same POST on every connection, the `Authorization` header from the
-/// environment (never in a file or on a command line); every answer must be HTTP 200 with
-/// `"ok":true`; `done` prints one line of figures for [`Load::parse`].
+/// wrk's script: the same POST on every connection, its body and `Authorization` header from
+/// the environment (the key is neither in the script nor on a command line); every answer must
+/// be HTTP 200 with `"ok":true`; `done` prints one line of figures for [`Load::parse`].
 const WRK_SCRIPT: &str = r#"
 wrk.method = "POST"
 wrk.body = os.getenv("BENCH_BODY")
@@ -375,8 +375,8 @@ struct Round {
     /// The target's own CPU time (its processes: nginx's master and workers, or the proxy)
     /// per request, in µs.
     cpu_us: f64,
-    /// The share of the machine's CPU (0 to 1) used meanwhile by everything else than the
-    /// target, the sim and wrk: other processes, and interrupts.
+    /// The share of the machine's CPU (0 to 1) used meanwhile by everything but the target,
+    /// the sim and wrk: other processes, and interrupts.
     others: f64,
 }
 
@@ -798,8 +798,8 @@ struct Target {
     pids: Vec<u32>,
 }
 
-/// The load, its figures, and the CPU time used meanwhile: by the target, and by everything
-/// else than the target, the sim and wrk.
+/// Runs the load against a target: its figures, and the CPU time used meanwhile by the target
+/// and by everything but the target, the sim and wrk.
 struct Bench<'a> {
     sim_pid: u32,
     script: &'a Path,

@@ -77,6 +77,8 @@ pub struct Shared {
     pub live: crate::live::Live,
     /// The jobs the proxy runs (`/proxy/jobs`).
     pub jobs: crate::jobs::Jobs,
+    /// Each allowed method's address at Slack, parsed once.
+    pub urls: std::collections::HashMap<&'static str, reqwest::Url>,
 }
 
 pub type AppState = Arc<Shared>;
@@ -90,11 +92,18 @@ pub fn state(config: Config, store: Store) -> AppState {
         .expect("an HTTP client");
     Arc::new(Shared {
         pacer: Pacer::new(config.rate_scale),
-        config,
         store: Mutex::new(store),
         client,
         live: crate::live::Live::default(),
         jobs: crate::jobs::Jobs::default(),
+        urls: slack_admin_core::methods::all()
+            .iter()
+            .filter_map(|m| {
+                let url = reqwest::Url::parse(&format!("{}{}", config.slack_api_url, m.name));
+                Some((m.name, url.ok()?))
+            })
+            .collect(),
+        config,
     })
 }
 
@@ -387,10 +396,17 @@ pub async fn call(
     if !wait.is_zero() {
         tokio::time::sleep(wait).await;
     }
-    let url = format!("{}{}", state.config.slack_api_url, method);
+    // Parsed once, at start, for every method the proxy passes on.
+    let url = match state.urls.get(method) {
+        Some(u) => u.clone(),
+        None => match reqwest::Url::parse(&format!("{}{method}", state.config.slack_api_url)) {
+            Ok(u) => u,
+            Err(_) => return Err("the Slack API address is not a URL"),
+        },
+    };
     let sent = state
         .client
-        .post(&url)
+        .post(url)
         .bearer_auth(&state.config.token)
         .form(fields)
         .send()
@@ -439,7 +455,12 @@ pub async fn call(
             .hold(method, Duration::from_secs(secs), Instant::now());
     }
     let outcome = outcome_of(status, &body);
-    tracing::info!(key = %who.name, %method, status = status.as_u16(), %outcome, "called Slack");
+    // Writes are worth a line each (they are audited too); reads only when asked for.
+    if write {
+        tracing::info!(key = %who.name, %method, status = status.as_u16(), %outcome, "called Slack");
+    } else {
+        tracing::debug!(key = %who.name, %method, status = status.as_u16(), %outcome, "called Slack");
+    }
     audit(&outcome);
     Ok(Answer {
         status,
@@ -486,10 +507,15 @@ async fn forward(
 
 /// `ok`, Slack's error code, or `http <status>`.
 fn outcome_of(status: StatusCode, body: &[u8]) -> String {
-    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    match json {
-        Some(v) if v["ok"] == true => "ok".into(),
-        Some(v) if v["error"].is_string() => v["error"].as_str().unwrap_or_default().to_owned(),
+    // Only the envelope: a page of a thousand members is skipped over, not built.
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        ok: Option<bool>,
+        error: Option<String>,
+    }
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(Envelope { ok: Some(true), .. }) => "ok".into(),
+        Ok(Envelope { error: Some(e), .. }) => e,
         _ => format!("http {}", status.as_u16()),
     }
 }

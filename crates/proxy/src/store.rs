@@ -74,8 +74,14 @@ fn number_events(db: &Connection) -> rusqlite::Result<()> {
 
 /// SHA-256 of `text`, in hex.
 pub fn sha256_hex(text: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(text);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// A new access key: `sak_` and 32 random bytes in hex.
