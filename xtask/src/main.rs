@@ -3,8 +3,9 @@
 //! - `setup`: installs every tool the project needs on a fresh Debian machine (idempotent).
 //! - `serve`: builds and serves the console with the sandbox org, plus a `slack-sim` server.
 //! - `test`: every test, stage by stage, stopping at the first failure.
-//! - `bench <sim|size|invites|members|inbox>`: benchmarks that print figures (`size`: the
-//!   release build's first load in bytes and the time to an interactive connect page).
+//! - `bench <sim|size|invites|members|inbox|proxy>`: benchmarks that print figures (`size`:
+//!   the release build's first load in bytes and the time to an interactive connect page;
+//!   `proxy`: the proxy against nginx under the same load).
 
 mod bench;
 mod setup;
@@ -15,7 +16,7 @@ mod weight;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] [--proxy] | test [--from STAGE] [--only STAGE] | bench <sim | size | invites | members | inbox>>";
+const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] [--proxy] | test [--from STAGE] [--only STAGE] | bench <sim | size | invites | members | inbox | proxy>>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
