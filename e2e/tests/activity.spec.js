@@ -91,7 +91,7 @@ test("a change made in the console is on the Activity page, filtered in the addr
   await nav(page).getByRole("link", { name: "Activity" }).click();
   await expect(page.getByRole("heading", { name: "Activity", level: 1 })).toBeVisible();
   await expect(status(page)).toHaveText("3 changes, newest first.");
-  await expect(page.getByText(/The log's 6 entries verify/)).toBeVisible();
+  await expect(page.getByText(/The log's 6 entries hold together/)).toBeVisible();
   const [refused, role, invited] = [rows(page).nth(0), rows(page).nth(1), rows(page).nth(2)];
   await expect(invited).toContainText("ana");
   await expect(invited).toContainText("Invited");
@@ -208,7 +208,7 @@ test("a log edited outside the proxy is flagged at the entry where it breaks", a
     await page.emulateMedia({ colorScheme: "dark" });
     await screenshot(page, "activity-edited-dark");
   } finally {
-    edited.stop();
+    await edited.stop();
   }
 });
 

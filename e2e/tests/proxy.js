@@ -24,7 +24,7 @@ export function freePort() {
 /**
  * Starts a proxy. `keys`: [[name, readOnly]]; `origin`: the console's origin (allowed);
  * `rateScale`: times Slack's allowances; `env`: more environment. Returns
- * { url, keys, logs(), stop() }; stop() fails if a secret is in its log.
+ * { url, keys, logs(), stop() }; stop() (awaited) keeps its log and fails if a secret is in it.
  */
 export async function startProxy({ name, keys = [["ana", false]], origin, rateScale = 1000, env = {}, args = [] }) {
   const dataDir = mkdtempSync(join(tmpdir(), "proxy-e2e-"));
@@ -50,8 +50,14 @@ export async function startProxy({ name, keys = [["ana", false]], origin, rateSc
     keys: made,
     dataDir,
     logs: () => logs,
-    stop() {
-      child.kill();
+    async stop() {
+      // Its last lines come as it stops: wait for them before keeping the log.
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise((ok) => {
+          child.once("exit", ok);
+          child.kill();
+        });
+      }
       if (process.env.TEST_LOG_DIR) writeFileSync(join(process.env.TEST_LOG_DIR, `proxy-e2e-${name}-${port}.log`), logs);
       rmSync(dataDir, { recursive: true, force: true });
       const secrets = [TOKEN, ...Object.values(made), ...Object.values(env)];
@@ -66,6 +72,6 @@ export async function startProxy({ name, keys = [["ana", false]], origin, rateSc
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  proxy.stop();
+  await proxy.stop();
   throw new Error(`the proxy did not start: ${logs}`);
 }

@@ -524,7 +524,7 @@ fn ActivityView() -> impl IntoView {
                 view! {
                     <p class="muted chain-ok">
                         {format!(
-                            "The log's {} entries verify: each is chained to the one before by its hash, so none was changed, removed or reordered since it was written.",
+                            "The log's {} entries hold together: each is chained to the one before by its hash, so none before the newest was changed, removed or reordered. Newest entries removed, or the whole file rewritten, show only against the audit_head lines in the proxy's journal.",
                             thousands(l.chain_entries),
                         )}
                     </p>

@@ -228,12 +228,33 @@ fn bench_tools() -> Result<(), String> {
         Command::new("apt-get").args(["update", "-qq"]),
         "apt-get update",
     )?;
-    exec(
+    // The bench runs an nginx of its own; the package's service must not start (it would
+    // listen on port 80 of every address): Debian's policy-rc.d says no while installing.
+    let policy = Path::new("/usr/sbin/policy-rc.d");
+    let ours = !policy.exists()
+        && std::fs::write(policy, "#!/bin/sh\n# cargo xtask setup: no service starts while nginx is installed\nexit 101\n").is_ok();
+    if ours {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(policy, std::fs::Permissions::from_mode(0o755));
+    }
+    let installed = exec(
         Command::new("apt-get")
             .args(["install", "-y", "-qq", "nginx", "wrk"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
         "apt-get install nginx wrk",
-    )
+    );
+    if ours {
+        let _ = std::fs::remove_file(policy);
+    }
+    // Nor at the next boot.
+    if Path::new("/usr/bin/systemctl").exists() || Path::new("/bin/systemctl").exists() {
+        let _ = Command::new("systemctl")
+            .args(["disable", "--now", "nginx"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+    installed
 }
 
 /// e2e's npm packages (Playwright's test runner without its browser download, axe-core, and

@@ -105,30 +105,45 @@ pub fn run_logged(
     let stderr = child.stderr.take().expect("piped");
     let err_thread = std::thread::spawn(move || {
         let mut text = String::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        for_each_line(stderr, |line| {
             eprintln!("{line}");
-            write(&err_log, &line);
-            text.push_str(&line);
+            write(&err_log, line);
+            text.push_str(line);
             text.push('\n');
-        }
+        });
         text
     });
     let mut text = String::new();
-    for line in BufReader::new(child.stdout.take().expect("piped"))
-        .lines()
-        .map_while(Result::ok)
-    {
+    for_each_line(child.stdout.take().expect("piped"), |line| {
         println!("{line}");
-        write(&log, &line);
-        text.push_str(&line);
+        write(&log, line);
+        text.push_str(line);
         text.push('\n');
-    }
+    });
     text.push_str(&err_thread.join().unwrap_or_default());
     let status = child.wait().map_err(|e| format!("{what}: {e}"))?;
     if status.success() {
         Ok(text)
     } else {
         Err(format!("{what}: failed ({status})"))
+    }
+}
+
+/// Every line of `from` until it ends, bytes that are not UTF-8 replaced (a line that is not
+/// text never stops the reading: the child would block on a full pipe, and what follows would
+/// be neither shown nor searched).
+fn for_each_line(from: impl std::io::Read, mut each: impl FnMut(&str)) {
+    let mut reader = BufReader::new(from);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {
+                let text = String::from_utf8_lossy(&line);
+                each(text.trim_end_matches(['\n', '\r']));
+            }
+        }
     }
 }
 

@@ -50,6 +50,17 @@ const STAGES: &[Stage] = &[
 /// The stage running now: its output goes to `target/test-logs/<stage>.log`.
 static CURRENT: Mutex<&str> = Mutex::new("xtask");
 
+/// The stages run so far in this invocation.
+static RAN: Mutex<Vec<&str>> = Mutex::new(Vec::new());
+
+/// The servers' logs each stage must leave (a file name's start), so that the search cannot
+/// pass for want of them.
+const SERVER_LOGS: &[(&str, &[&str])] = &[
+    ("native", &["proxy-native-"]),
+    ("conformance", &["proxy-conformance-", "sim-conformance"]),
+    ("e2e", &["proxy-e2e-"]),
+];
+
 /// Where the suite's logs go: every stage's output, and the logs of the servers the tests
 /// start (they find the folder in `TEST_LOG_DIR`).
 pub fn log_dir() -> PathBuf {
@@ -92,6 +103,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         println!("\n=== stage {}", stage.name);
         *CURRENT.lock().unwrap_or_else(|p| p.into_inner()) = stage.name;
+        RAN.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(stage.name);
         let t = Instant::now();
         let outcome = (stage.run)().map_err(|e| format!("stage `{}` failed: {e}", stage.name))?;
         let secs = t.elapsed().as_secs();
@@ -297,6 +311,30 @@ fn secrets() -> Result<Option<u32>, String> {
     if files.iter().all(|p| file_name(p) == "secrets.log") {
         return Err("target/test-logs holds no log: run the suite first".into());
     }
+    // Each stage that ran left its servers' logs, not empty; the e2e sim's is in e2e.log.
+    let ran = RAN.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let non_empty = |p: &PathBuf| std::fs::metadata(p).is_ok_and(|m| m.len() > 0);
+    for (stage, prefixes) in SERVER_LOGS {
+        if !ran.contains(stage) {
+            continue;
+        }
+        for prefix in *prefixes {
+            if !files
+                .iter()
+                .any(|p| file_name(p).starts_with(prefix) && non_empty(p))
+            {
+                return Err(format!(
+                    "the {stage} stage left no {prefix}* log in target/test-logs: its servers' logs would not be searched"
+                ));
+            }
+        }
+    }
+    if ran.contains(&"e2e") {
+        let e2e = std::fs::read_to_string(log_dir().join("e2e.log")).unwrap_or_default();
+        if !e2e.contains("[WebServer]") {
+            return Err("e2e.log holds no line of the e2e servers ([WebServer]): their logs would not be searched".into());
+        }
+    }
     let (mut lines, mut found) = (0usize, Vec::new());
     for path in &files {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -343,7 +381,7 @@ pub fn find_secrets(line: &str) -> Vec<String> {
     let token_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
     for (at, _) in line.match_indices("xox") {
         let kind = bytes.get(at + 3).copied().unwrap_or(b' ');
-        if !b"abceoprs".contains(&kind) || bytes.get(at + 4) != Some(&b'-') {
+        if !b"abcdeoprs".contains(&kind) || bytes.get(at + 4) != Some(&b'-') {
             continue;
         }
         let rest = bytes[at + 5..]
@@ -352,6 +390,15 @@ pub fn find_secrets(line: &str) -> Vec<String> {
             .count();
         if rest >= 6 {
             found.push(format!("a Slack token (xox{}-…)", kind as char));
+        }
+    }
+    for (at, _) in line.match_indices("xapp-") {
+        let rest = bytes[at + 5..]
+            .iter()
+            .take_while(|b| token_char(**b))
+            .count();
+        if rest >= 6 {
+            found.push("a Slack app-level token (xapp-…)".into());
         }
     }
     for (at, _) in line.match_indices("sak_") {

@@ -225,6 +225,12 @@ pub fn kind_of(method: &str) -> Kind {
     }
 }
 
+/// The longest search the proxy takes (every word is looked for in every write).
+pub const MAX_SEARCH_CHARS: usize = 256;
+pub const MAX_SEARCH_WORDS: usize = 16;
+/// The most members a search may name (`users`).
+pub const MAX_SEARCH_USERS: usize = 100;
+
 /// What the proxy records when an admin starts, pauses, resumes or cancels one of its jobs
 /// (the job's own calls are recorded as any other write, in the name of the key it runs as).
 pub const JOB_START: &str = "proxy.job.start";
@@ -453,17 +459,26 @@ impl Write {
 }
 
 fn secret_looking(value: &str) -> bool {
-    value
-        .split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '"' || c == '\'')
-        .any(|w| {
-            let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-            let slack = w.len() > 8
-                && [
-                    "xoxa-", "xoxb-", "xoxc-", "xoxd-", "xoxe-", "xoxp-", "xoxr-", "xoxs-", "xapp-",
-                ]
-                .iter()
-                .any(|p| w.to_ascii_lowercase().starts_with(p));
-            slack || (w.starts_with("sak_") && w.len() > 12)
+    // Anywhere in the value (inside a URL, after `token=` or `key:`), not only word by word.
+    let lower = value.to_ascii_lowercase();
+    let followed = |at: usize, len: usize| {
+        lower[at + len..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'.')
+            .count()
+            >= 4
+    };
+    [
+        "xoxa-", "xoxb-", "xoxc-", "xoxd-", "xoxe-", "xoxe.", "xoxp-", "xoxr-", "xoxs-", "xapp-",
+    ]
+    .iter()
+    .any(|p| lower.match_indices(p).any(|(at, _)| followed(at, p.len())))
+        || lower.match_indices("sak_").any(|(at, _)| {
+            lower[at + 4..]
+                .bytes()
+                .take_while(u8::is_ascii_hexdigit)
+                .count()
+                >= 8
         })
 }
 
@@ -686,6 +701,13 @@ impl Query {
         };
         for (k, v) in pairs {
             match k.as_str() {
+                "q" if v.chars().count() > MAX_SEARCH_CHARS
+                    || v.split_whitespace().count() > MAX_SEARCH_WORDS =>
+                {
+                    return Err(args(format!(
+                        "the search is longer than {MAX_SEARCH_CHARS} characters or {MAX_SEARCH_WORDS} words: shorten it"
+                    )))
+                }
                 "q" => q.filter.text = v,
                 "users" => {
                     q.filter.users = v
@@ -693,7 +715,12 @@ impl Query {
                         .map(str::trim)
                         .filter(|s| !s.is_empty())
                         .map(UserId::new)
-                        .collect()
+                        .collect();
+                    if q.filter.users.len() > MAX_SEARCH_USERS {
+                        return Err(args(format!(
+                            "users names more than {MAX_SEARCH_USERS} members: search with fewer words"
+                        )));
+                    }
                 }
                 "key" => q.filter.key = Some(v).filter(|s| !s.is_empty()),
                 "kind" if v.is_empty() => {}
@@ -826,7 +853,7 @@ impl Day {
         let year: i64 = parts.next()?.parse().ok()?;
         let month: u32 = parts.next()?.parse().ok()?;
         let day: u32 = parts.next()?.parse().ok()?;
-        let valid = (1..=9999).contains(&year)
+        let valid = (1970..=9999).contains(&year)
             && (1..=12).contains(&month)
             && day >= 1
             && day <= days_in_month(year, month);
@@ -1407,13 +1434,31 @@ mod tests {
                 ("client_secret", "s3cr3t"),
                 ("real_name", "Bo sak_0123456789abcdef"),
                 ("channel_ids", "C1,C2"),
+                ("link", "https://x.example/?t=xoxb-99999-abc"),
+                ("note", "token=xoxe.xoxp-1-abcdef"),
+                ("other", "key:sak_0123456789abcdef"),
             ]))
             .unwrap(),
             outcome: SENT.into(),
         }];
         let w = &pair(&lines)[0];
+        for hidden in ["link", "note", "other"] {
+            assert!(
+                w.fields.iter().any(|(k, v)| k == hidden && v == HIDDEN),
+                "{hidden}: {:?}",
+                w.fields
+            );
+        }
         let json = serde_json::to_string(w).unwrap();
-        for secret in ["xoxp-123", "sak_abc", "xoxb-1234", "s3cr3t", "sak_0123"] {
+        for secret in [
+            "xoxp-123",
+            "sak_abc",
+            "xoxb-1234",
+            "s3cr3t",
+            "sak_0123",
+            "xoxb-99999",
+            "xoxe.xoxp",
+        ] {
             assert!(!json.contains(secret), "{secret} in {json}");
         }
         assert_eq!(
@@ -1424,6 +1469,9 @@ mod tests {
                 ("client_secret", HIDDEN),
                 ("real_name", HIDDEN),
                 ("channel_ids", "C1,C2"),
+                ("link", HIDDEN),
+                ("note", HIDDEN),
+                ("other", HIDDEN),
             ])
         );
         // Fields that are not the proxy's JSON are shown as one, still redacted.
@@ -1641,6 +1689,9 @@ mod tests {
             Day::parse("2026-01-01").unwrap()
         );
         assert_eq!(Day::parse("2025-02-29"), None);
+        // Before the log could hold anything (and years a browser would read as 19xx).
+        assert_eq!(Day::parse("0026-01-01"), None);
+        assert_eq!(Day::parse("1969-12-31"), None);
     }
 
     #[test]

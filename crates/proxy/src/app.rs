@@ -332,7 +332,7 @@ async fn api(
         return r;
     };
     // A write is in the audit log before it is sent; if it cannot be, it is not sent.
-    let target = serde_json::to_string(&fields).unwrap_or_default();
+    let target = audit_target(&fields);
     if write {
         let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
         if let Err(e) = store.audit(unix_now(), &who.name, &method, &target, "sent") {
@@ -370,6 +370,12 @@ async fn read_body(state: &AppState, body: Body) -> Result<Bytes, Response<Body>
         Ok(Err(_)) => Err(slack_error(StatusCode::BAD_REQUEST, "invalid_form_data")),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
     }
+}
+
+/// A call's fields as the audit log keeps them: no token, and anything that looks like a
+/// secret (a token inside a message, a field named like a secret) hidden before it is stored.
+pub fn audit_target(fields: &[(String, String)]) -> String {
+    serde_json::to_string(&slack_admin_core::audit::redact(fields.to_vec())).unwrap_or_default()
 }
 
 /// Slack's answer to one call, as it came.
@@ -510,12 +516,15 @@ fn outcome_of(status: StatusCode, body: &[u8]) -> String {
     // Only the envelope: a page of a thousand members is skipped over, not built.
     #[derive(serde::Deserialize)]
     struct Envelope {
-        ok: Option<bool>,
-        error: Option<String>,
+        ok: Option<serde_json::Value>,
+        error: Option<serde_json::Value>,
     }
     match serde_json::from_slice::<Envelope>(body) {
-        Ok(Envelope { ok: Some(true), .. }) => "ok".into(),
-        Ok(Envelope { error: Some(e), .. }) => e,
+        Ok(Envelope { ok: Some(ok), .. }) if ok == true => "ok".into(),
+        Ok(Envelope {
+            error: Some(serde_json::Value::String(e)),
+            ..
+        }) => e,
         _ => format!("http {}", status.as_u16()),
     }
 }

@@ -17,6 +17,7 @@ use crate::store::KeyInfo;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Response, StatusCode};
+use slack_admin_core::audit;
 use slack_admin_core::error::SlackError;
 use slack_admin_core::invite::job::{
     dropped, read_answer, Halt, Job, Pacing, Progress, Step, Work,
@@ -511,7 +512,7 @@ async fn send(
     };
     // The turn was taken when the job decided to send.
     let wait = Duration::ZERO;
-    let target = serde_json::to_string(fields).unwrap_or_default();
+    let target = app::audit_target(fields);
     {
         let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
         if let Err(e) = store.audit(app::unix_now(), &owner.name, method, &target, "sent") {
@@ -538,8 +539,9 @@ async fn send(
     }
 }
 
-/// Records in the audit log that `who` started, paused, resumed or cancelled job `id` (the
-/// job's own calls are recorded as they are sent).
+/// Records in the audit log that `who` starts, pauses, resumes or cancels job `id` (the job's
+/// own calls are recorded as they are sent). `false`: it could not be recorded, and the
+/// action must not happen.
 fn audit_control(
     state: &AppState,
     who: &KeyInfo,
@@ -547,7 +549,7 @@ fn audit_control(
     id: i64,
     title: &str,
     rows: Option<usize>,
-) {
+) -> bool {
     let mut fields = vec![
         ("job".to_owned(), id.to_string()),
         ("title".to_owned(), title.to_owned()),
@@ -557,8 +559,12 @@ fn audit_control(
     }
     let target = serde_json::to_string(&fields).unwrap_or_default();
     let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
-    if let Err(e) = store.audit(app::unix_now(), &who.name, what, &target, "ok") {
-        tracing::error!(job = id, error = %e, "writing the audit log");
+    match store.audit(app::unix_now(), &who.name, what, &target, "ok") {
+        Ok(_) => true,
+        Err(e) => {
+            tracing::error!(job = id, error = %e, "writing the audit log");
+            false
+        }
     }
 }
 
@@ -715,20 +721,29 @@ pub async fn create(
         wake: Arc::new(Notify::new()),
     };
     let summary = entry.summary(id, now);
+    // Recorded before it runs: a job that cannot be recorded does not start.
+    if !audit_control(
+        &state,
+        &who,
+        audit::JOB_START,
+        id,
+        &summary.title,
+        Some(summary.progress.total),
+    ) {
+        let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = store.db().execute("DELETE FROM jobs WHERE id = ?1", [id]);
+        return refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "The proxy could not record the job in its audit log, so it did not start it; nothing was sent.",
+        );
+    }
     {
         let mut all = state.jobs.all.lock().unwrap_or_else(|p| p.into_inner());
         all.insert(id, entry);
         forget_old(&mut all);
     }
     tracing::info!(job = id, key = %who.name, rows = summary.progress.total, "job started");
-    audit_control(
-        &state,
-        &who,
-        slack_admin_core::audit::JOB_START,
-        id,
-        &summary.title,
-        Some(summary.progress.total),
-    );
     tokio::spawn(drive(state.clone(), id));
     json(
         StatusCode::OK,
@@ -756,26 +771,20 @@ pub async fn control(
                 "No job has this number on this proxy.",
             );
         };
-        match action.as_str() {
-            "pause" => entry.job.pause(),
+        let p = entry.job.progress(now);
+        let (what, changes) = match action.as_str() {
+            "pause" => (audit::JOB_PAUSE, !p.paused && !p.finished),
             "resume" => {
-                if entry.job.is_finished() {
+                if p.finished {
                     return refused(
                         StatusCode::CONFLICT,
                         "job_finished",
                         "This job has finished: there is nothing to resume.",
                     );
                 }
-                entry.job.resume();
-                entry.stop = None;
-                // From now on its calls are made in the name of who resumed it.
-                entry.owner = who.name.clone();
-                if !entry.running {
-                    entry.running = true;
-                    spawn = true;
-                }
+                (audit::JOB_RESUME, p.paused || entry.stop.is_some())
             }
-            "cancel" => entry.job.cancel(),
+            "cancel" => (audit::JOB_CANCEL, !p.finished),
             _ => {
                 return refused(
                     StatusCode::NOT_FOUND,
@@ -783,18 +792,37 @@ pub async fn control(
                     "A job can be paused, resumed or cancelled.",
                 )
             }
+        };
+        // Asking for what already is changes nothing and records nothing.
+        if changes {
+            // Recorded first: an action that cannot be recorded does not happen.
+            if !audit_control(&state, &who, what, id, &entry.title, None) {
+                return refused(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "The proxy could not record this in its audit log, so it changed nothing.",
+                );
+            }
+            match action.as_str() {
+                "pause" => entry.job.pause(),
+                "resume" => {
+                    entry.job.resume();
+                    entry.stop = None;
+                    // From now on its calls are made in the name of who resumed it.
+                    entry.owner = who.name.clone();
+                    if !entry.running {
+                        entry.running = true;
+                        spawn = true;
+                    }
+                }
+                _ => entry.job.cancel(),
+            }
+            save(&state, id, entry);
+            entry.wake.notify_one();
+            tracing::info!(job = id, key = %who.name, %action, "job control");
         }
-        save(&state, id, entry);
-        entry.wake.notify_one();
         entry.summary(id, now)
     };
-    tracing::info!(job = id, key = %who.name, %action, "job control");
-    let what = match action.as_str() {
-        "pause" => slack_admin_core::audit::JOB_PAUSE,
-        "resume" => slack_admin_core::audit::JOB_RESUME,
-        _ => slack_admin_core::audit::JOB_CANCEL,
-    };
-    audit_control(&state, &who, what, id, &summary.title, None);
     if spawn {
         tokio::spawn(drive(state.clone(), id));
     }

@@ -31,6 +31,8 @@ pub struct AuditEntry {
 
 pub struct Store {
     db: Connection,
+    /// The database file (`None`: in memory).
+    path: Option<std::path::PathBuf>,
 }
 
 /// An event from Slack as recorded: numbered in the order it arrived (what the page's
@@ -110,6 +112,42 @@ pub struct ChainBreak {
 
 /// Checks `entries` (the whole log, in order): each entry's hash is of its own fields and the
 /// previous hash. Returns how many entries were checked, or the first one that does not hold.
+/// Every audit entry, oldest first, read through `db`.
+fn read_audit(db: &Connection) -> Result<Vec<AuditEntry>, String> {
+    let mut q = db
+        .prepare_cached(
+            "SELECT id, at, key, method, target, outcome, prev, hash FROM audit ORDER BY id",
+        )
+        .map_err(|e| e.to_string())?;
+    let rows = q
+        .query_map([], |r| {
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                key: r.get(2)?,
+                method: r.get(3)?,
+                target: r.get(4)?,
+                outcome: r.get(5)?,
+                prev: r.get(6)?,
+                hash: r.get(7)?,
+            })
+        })
+        .map_err(|e| e.to_string())?;
+    rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+}
+
+/// Every audit entry of the database at `path`, read through a read-only connection of its
+/// own: a long read (the Activity page's) holds no lock the proxy's calls wait for (WAL lets
+/// it read while the proxy writes).
+pub fn audit_entries_at(path: &Path) -> Result<Vec<AuditEntry>, String> {
+    let db = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| format!("opening {} to read: {e}", path.display()))?;
+    read_audit(&db)
+}
+
 pub fn verify_chain(entries: &[AuditEntry]) -> Result<usize, ChainBreak> {
     let mut prev = "";
     for e in entries {
@@ -144,7 +182,14 @@ impl Store {
         let path = dir.join("proxy.sqlite3");
         let db = Connection::open(&path).map_err(|e| format!("opening {}: {e}", path.display()))?;
         let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-        Self::init(db)
+        let mut store = Self::init(db)?;
+        store.path = Some(path);
+        Ok(store)
+    }
+
+    /// The database file (`None`: a store in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// The database itself, for tables of other modules (the jobs').
@@ -188,7 +233,7 @@ impl Store {
         )
         .map_err(|e| format!("preparing the database: {e}"))?;
         number_events(&db).map_err(|e| format!("numbering the recorded events: {e}"))?;
-        Ok(Store { db })
+        Ok(Store { db, path: None })
     }
 
     /// Adds a key named `name`; returns the key itself, which is not stored (only its hash).
@@ -310,27 +355,7 @@ impl Store {
     }
 
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>, String> {
-        let mut q = self
-            .db
-            .prepare(
-                "SELECT id, at, key, method, target, outcome, prev, hash FROM audit ORDER BY id",
-            )
-            .map_err(|e| e.to_string())?;
-        let rows = q
-            .query_map([], |r| {
-                Ok(AuditEntry {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    key: r.get(2)?,
-                    method: r.get(3)?,
-                    target: r.get(4)?,
-                    outcome: r.get(5)?,
-                    prev: r.get(6)?,
-                    hash: r.get(7)?,
-                })
-            })
-            .map_err(|e| e.to_string())?;
-        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+        read_audit(&self.db)
     }
 
     /// Checks the chain: each entry's hash is of its own fields and the previous hash. Returns

@@ -19,7 +19,8 @@ pub fn log_to_suite(name: &str) {
     let _ = tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)
-        .with_env_filter("info")
+        // Reads are logged at debug: searched too.
+        .with_env_filter("debug,hyper=info,reqwest=info,h2=info,rustls=info")
         .try_init();
 }
 
