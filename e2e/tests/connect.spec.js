@@ -71,7 +71,8 @@ const tokens = [
 ];
 
 for (const t of tokens) {
-  test(`token mode against slack-sim: ${t.token}`, async ({ page }) => {
+  // Named without the token itself: test titles are in the suite's logs, searched for secrets.
+  test(`token mode against slack-sim: the sandbox's ${t.token.replace(/^xox[a-z]-sandbox-/, "")} token`, async ({ page }) => {
     const connect = new ConnectPage(page);
     await connect.goto();
     await connect.withToken(t.token);
