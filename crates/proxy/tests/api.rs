@@ -41,29 +41,10 @@ async fn counting() -> (String, Arc<AtomicUsize>) {
     (format!("http://{addr}/api/"), hits)
 }
 
-struct Proxy {
-    app: axum::Router,
-    admin: String,
-    reader: String,
-    revoked: String,
-}
+use common::Proxy;
 
 fn proxy(upstream: &str, configure: impl FnOnce(&mut Config)) -> Proxy {
-    common::log_to_suite("api");
-    let store = Store::in_memory().unwrap();
-    let admin = store.add_key("ana", false, 0).unwrap();
-    let reader = store.add_key("reader", true, 0).unwrap();
-    let revoked = store.add_key("gone", false, 0).unwrap();
-    assert!(store.revoke_key("gone").unwrap());
-    let mut config = Config::new(upstream, SIM_TOKEN);
-    config.rate_scale = 1e6;
-    configure(&mut config);
-    Proxy {
-        app: app::router(app::state(config, store)),
-        admin,
-        reader,
-        revoked,
-    }
+    common::proxy("api", upstream, configure)
 }
 
 fn form(method: &str, auth: Option<&str>, body: &str) -> Request<Body> {

@@ -6,8 +6,7 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use slack_admin_proxy::app::{self, AppState, Config};
-use slack_admin_proxy::store::Store;
+use slack_admin_proxy::app::Config;
 use tower::ServiceExt;
 
 mod common;
@@ -26,32 +25,10 @@ fn nowhere() -> String {
     format!("http://{addr}/api/")
 }
 
-struct Proxy {
-    app: axum::Router,
-    state: AppState,
-    admin: String,
-    reader: String,
-    revoked: String,
-}
+use common::Proxy;
 
 fn proxy(upstream: &str, configure: impl FnOnce(&mut Config)) -> Proxy {
-    common::log_to_suite("audit");
-    let store = Store::in_memory().unwrap();
-    let admin = store.add_key("ana", false, 0).unwrap();
-    let reader = store.add_key("reader", true, 0).unwrap();
-    let revoked = store.add_key("gone", false, 0).unwrap();
-    assert!(store.revoke_key("gone").unwrap());
-    let mut config = Config::new(upstream, SIM_TOKEN);
-    config.rate_scale = 1e6;
-    configure(&mut config);
-    let state = app::state(config, store);
-    Proxy {
-        app: app::router(state.clone()),
-        state,
-        admin,
-        reader,
-        revoked,
-    }
+    common::proxy("audit", upstream, configure)
 }
 
 fn form(method: &str, key: &str, body: &str) -> Request<Body> {

@@ -8,8 +8,6 @@ use http_body_util::BodyExt;
 use slack_admin_core::ids::{ChannelId, TeamId};
 use slack_admin_core::invite::job::{Job, JobRow, Pacing};
 use slack_admin_core::invite::{Invitation, InviteRoute};
-use slack_admin_proxy::app::{self, Config};
-use slack_admin_proxy::store::Store;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -295,30 +293,13 @@ async fn a_job_killed_mid_call_finishes_after_a_restart_and_no_confirmed_row_is_
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-struct InProcess {
-    app: axum::Router,
-    state: app::AppState,
-    admin: String,
-    reader: String,
-}
-
-async fn in_process() -> InProcess {
-    common::log_to_suite("jobs");
+/// A proxy in this process in front of the counted sim, its jobs started.
+async fn in_process() -> common::Proxy {
     let front = counting_front(common::sim().await, Counter::default()).await;
-    let store = Store::in_memory().unwrap();
-    let admin = store.add_key("ana", false, 0).unwrap();
-    let reader = store.add_key("reader", true, 0).unwrap();
-    let mut config = Config::new(&format!("{front}/api/"), SIM_TOKEN);
     // Slow enough to pause before the job ends: a call every 3 s.
-    config.rate_scale = 1.0;
-    let state = app::state(config, store);
-    slack_admin_proxy::jobs::start(&state).unwrap();
-    InProcess {
-        app: app::router(state.clone()),
-        state,
-        admin,
-        reader,
-    }
+    let p = common::proxy("jobs", &format!("{front}/api/"), |c| c.rate_scale = 1.0);
+    slack_admin_proxy::jobs::start(&p.state).unwrap();
+    p
 }
 
 async fn call(

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use slack_admin_core::events::{SseMessage, SseParser};
-use slack_admin_proxy::app::{self, AppState, Config};
+use slack_admin_proxy::app::{self, Config};
 use slack_admin_proxy::store::Store;
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -15,32 +15,13 @@ mod common;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
-struct Proxy {
-    state: AppState,
-    app: axum::Router,
-    admin: String,
-    reader: String,
-    revoked: String,
-}
+use common::Proxy;
 
 fn proxy(secret: Option<&str>) -> Proxy {
-    common::log_to_suite("live");
-    let store = Store::in_memory().unwrap();
-    let admin = store.add_key("ana", false, 0).unwrap();
-    let reader = store.add_key("reader", true, 0).unwrap();
-    let revoked = store.add_key("gone", false, 0).unwrap();
-    assert!(store.revoke_key("gone").unwrap());
     // Nothing here reaches Slack.
-    let mut config = Config::new("http://127.0.0.1:9/api/", "xoxp-sandbox-org-admin");
-    config.signing_secret = secret.map(str::to_owned);
-    let state = app::state(config, store);
-    Proxy {
-        app: app::router(state.clone()),
-        state,
-        admin,
-        reader,
-        revoked,
-    }
+    common::proxy("live", "http://127.0.0.1:9/api/", |c| {
+        c.signing_secret = secret.map(str::to_owned)
+    })
 }
 
 fn now() -> i64 {

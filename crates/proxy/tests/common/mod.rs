@@ -41,3 +41,39 @@ pub async fn sim() -> String {
     ));
     format!("http://{addr}")
 }
+
+/// A proxy in the test's process (`oneshot` on its router) in front of `upstream`, with three
+/// keys: `ana` (reads and writes), `reader` (read-only) and `gone` (revoked). `name` names its
+/// log; `configure` changes the rest (the signing secret, the origins).
+pub struct Proxy {
+    pub app: axum::Router,
+    pub state: slack_admin_proxy::app::AppState,
+    pub admin: String,
+    pub reader: String,
+    pub revoked: String,
+}
+
+pub fn proxy(
+    name: &str,
+    upstream: &str,
+    configure: impl FnOnce(&mut slack_admin_proxy::app::Config),
+) -> Proxy {
+    use slack_admin_proxy::{app, store::Store};
+    log_to_suite(name);
+    let store = Store::in_memory().unwrap();
+    let admin = store.add_key("ana", false, 0).unwrap();
+    let reader = store.add_key("reader", true, 0).unwrap();
+    let revoked = store.add_key("gone", false, 0).unwrap();
+    assert!(store.revoke_key("gone").unwrap());
+    let mut config = app::Config::new(upstream, "xoxp-sandbox-org-admin");
+    config.rate_scale = 1e6;
+    configure(&mut config);
+    let state = app::state(config, store);
+    Proxy {
+        app: app::router(state.clone()),
+        state,
+        admin,
+        reader,
+        revoked,
+    }
+}
